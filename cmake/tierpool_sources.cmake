@@ -1,0 +1,11 @@
+# Source lists shared by every build of tierpool: the host CMake build, the
+# ESP-IDF component, the Cortex-M test images and the memory-budget script.
+# Paths are relative to the repository root.
+set(TP_CORE_SOURCES
+    src/tp_pool.c
+    src/tp_default.c
+)
+# Diagnostics and recovery modules (portable; they reach the system through tp_sys.h).
+set(TP_DIAG_SOURCES
+)
+set(TP_PORT_HOST_SOURCES port/host/tp_port_host.c)

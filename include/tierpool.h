@@ -1,0 +1,268 @@
+/*
+ * tierpool.h - deterministic tiered block pools for microcontrollers.
+ *
+ * A pool is a fixed set of tiers; each tier is an array of equal-sized blocks
+ * in storage the caller provides. tp_alloc hands out the smallest block that
+ * fits (falling back to larger tiers when a tier is full); tp_free returns it.
+ * Both take time bounded by the number of tiers, never by the number of blocks,
+ * store nothing in front of a block, and never call malloc.
+ *
+ * Thread and interrupt safety (TP_CFG_THREAD_SAFE=1, the default):
+ *   every function in this header may be called from any task on any core.
+ *   Calls from an interrupt handler are safe on ports whose critical section
+ *   masks interrupts (baremetal, esp-idf); the host port uses a spinlock and
+ *   has no interrupts. With TP_CFG_THREAD_SAFE=0 the caller serialises all
+ *   calls on a pool. tp_pool_init is never safe concurrently with other calls
+ *   on the same pool.
+ */
+#ifndef TIERPOOL_H
+#define TIERPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tp_config.h"
+#include "tp_port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes. 0 is success; every error is negative. */
+typedef enum {
+    TP_OK = 0,
+    TP_ERR_INVALID_ARG = -1, /* NULL where an object is needed, bad config or option */
+    TP_ERR_FOREIGN_PTR = -2, /* pointer not inside any tier of this pool */
+    TP_ERR_BAD_PTR = -3,     /* pointer inside a block but not at its start */
+    TP_ERR_DOUBLE_FREE = -4, /* block is already free */
+    TP_ERR_NO_MEM = -5,      /* no block / not enough memory for the request */
+    TP_ERR_TRUNCATED = -6,   /* output did not fit the caller's buffer */
+    TP_ERR_NOT_FOUND = -7,   /* no such record, task or entry */
+    TP_ERR_CORRUPT = -8,     /* a canary, poison pattern, CRC or magic failed */
+    TP_ERR_DEFERRED = -9,    /* condition not met yet; try again later */
+    TP_ERR_UNSUPPORTED = -10,/* the port or build does not provide this */
+    TP_ERR_IO = -11          /* the port failed to read or write persistent data */
+} tp_err_t;
+
+/* A short English description of err ("unknown error" for values not above). */
+const char *tp_strerror(tp_err_t err);
+
+/* One tier of a pool configuration. */
+typedef struct {
+    uint32_t block_size;  /* bytes per block, > 0; strictly increasing across tiers */
+    uint32_t block_count; /* blocks in the tier, 1 .. TP_MAX_BLOCKS_PER_TIER */
+} tp_tier_t;
+
+/* Run-time state of one tier. Read it through tp_pool_get_stats. */
+typedef struct {
+    uint8_t *base;          /* first block */
+    uint32_t *map;          /* free bitmap: bit set = block free; ceil(count/32) words */
+    uint32_t summary;       /* bit w set = map[w] has a free block */
+    uint32_t span;          /* block_size * block_count */
+    uint32_t block_size;
+    uint32_t block_count;
+    uint32_t limit;         /* non-critical requests are served while in_use < limit */
+    uint32_t shift;         /* log2(block_size) when a power of two, else TP_NO_SHIFT */
+    uint32_t first_index;   /* index of this tier's block 0 among all blocks of the pool */
+    /* statistics */
+    uint32_t in_use;
+    uint32_t peak_in_use;
+    uint32_t failed;        /* requests best fitting this tier that got NULL */
+    uint32_t fallbacks;     /* requests best fitting this tier served by a larger one */
+    uint64_t frees;
+    uint64_t bytes_requested; /* sum of sizes asked for, over requests this tier served */
+} tp_tier_state_t;
+
+/* A pool. A complete type: declare it static; initialise with tp_pool_init. */
+typedef struct {
+    uint32_t magic;         /* TP_POOL_MAGIC once initialised */
+    uint32_t n_tiers;
+    uint32_t max_block_size;
+    uint32_t total_blocks;
+    uint8_t *lo;            /* lowest and one past the highest block byte */
+    uint8_t *hi;
+    uint32_t zero_requests;     /* tp_alloc(pool, 0) calls */
+    uint32_t oversize_requests; /* requests larger than the largest tier */
+    uint32_t foreign_frees;
+    uint32_t bad_frees;
+    uint32_t double_frees;
+    tp_lock_t lock;
+    tp_tier_state_t tier[TP_CFG_MAX_TIERS];
+} tp_pool_t;
+
+#define TP_POOL_MAGIC 0x7470306cu /* "tp0l" */
+#define TP_NO_SHIFT 0xFFu
+
+/* Statistics of one tier, a consistent snapshot. */
+typedef struct {
+    uint32_t block_size;
+    uint32_t block_count;
+    uint32_t in_use;
+    uint32_t peak_in_use;      /* since init or tp_pool_reset_peak */
+    uint64_t allocs;           /* blocks of this tier handed out */
+    uint64_t frees;
+    uint32_t failed;           /* requests best fitting this tier that got NULL */
+    uint32_t fallbacks;        /* requests best fitting this tier served by a larger tier */
+    uint64_t bytes_requested;  /* over the requests this tier served */
+    uint64_t bytes_handed_out; /* allocs * block_size; minus requested = internal fragmentation */
+} tp_tier_stats_t;
+
+/* Statistics of a pool: per tier and totals. */
+typedef struct {
+    uint32_t n_tiers;
+    tp_tier_stats_t tier[TP_CFG_MAX_TIERS];
+    uint32_t total_blocks;
+    uint32_t blocks_in_use;
+    uint64_t bytes_total;      /* sum of block_size * block_count */
+    uint64_t bytes_in_use;     /* sum of block_size * in_use */
+    uint64_t allocs;
+    uint64_t frees;
+    uint32_t failed;           /* failed tier requests + oversize requests */
+    uint32_t fallbacks;
+    uint64_t bytes_requested;
+    uint64_t bytes_handed_out;
+    uint32_t zero_requests;
+    uint32_t oversize_requests;
+    uint32_t foreign_frees;
+    uint32_t bad_frees;
+    uint32_t double_frees;
+    uint32_t largest_allocatable; /* exact: biggest size tp_alloc would serve right now */
+} tp_pool_stats_t;
+
+/*
+ * Bytes of storage a configuration needs (blocks followed by the bitmaps),
+ * when the storage starts at an address aligned to TP_CFG_STORAGE_ALIGN.
+ * Returns 0 for an invalid configuration (see tp_pool_init).
+ */
+size_t tp_pool_storage_size(const tp_tier_t *tiers, size_t n_tiers);
+
+/*
+ * A compile-time upper bound of tp_pool_storage_size for n_tiers tiers with
+ * block_bytes = sum of size*count and total_blocks = sum of counts. Use it to
+ * size static storage for a constant configuration:
+ *   TP_POOL_STORAGE_DEFINE(my_storage, TP_POOL_STORAGE_BOUND(3, 64*256+24*1024, 88));
+ */
+#define TP_POOL_STORAGE_BOUND(n_tiers, block_bytes, total_blocks) \
+    ((size_t)(block_bytes) + (size_t)(n_tiers) * 64u + \
+     4u * ((size_t)(total_blocks) / 32u + (size_t)(n_tiers)))
+
+/* Defines a static byte array aligned to TP_CFG_STORAGE_ALIGN. */
+#define TP_POOL_STORAGE_DEFINE(name, bytes) \
+    static _Alignas(TP_CFG_STORAGE_ALIGN) uint8_t name[(bytes)]
+
+/*
+ * Initialise pool over storage (storage_size bytes, aligned to at least 4).
+ * Block storage is laid out tier after tier; each tier starts at a multiple of
+ * min(64, the largest power of two dividing its block size).
+ * Errors (the pool is left untouched, not half-initialised):
+ *   TP_ERR_INVALID_ARG: pool, tiers or storage NULL; n_tiers 0 or above
+ *   TP_CFG_MAX_TIERS; a block size or count of 0; a count above
+ *   TP_MAX_BLOCKS_PER_TIER; sizes not strictly increasing; a tier or the total
+ *   above 2^31 bytes; storage misaligned (not a multiple of 4) or too small.
+ */
+tp_err_t tp_pool_init(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
+                      void *storage, size_t storage_size);
+
+/*
+ * As tp_pool_init, but the blocks and the bitmaps in separate memory: blocks in
+ * PSRAM or DMA memory, bookkeeping in internal RAM. block_storage needs
+ * tp_pool_block_bytes(), meta_storage needs tp_pool_meta_bytes() (aligned to 4).
+ */
+tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
+                            void *block_storage, size_t block_storage_size,
+                            uint32_t *meta_storage, size_t meta_storage_size);
+size_t tp_pool_block_bytes(const tp_tier_t *tiers, size_t n_tiers);
+size_t tp_pool_meta_bytes(const tp_tier_t *tiers, size_t n_tiers);
+
+/*
+ * A block of at least size bytes: from the smallest tier that fits, else the
+ * next larger tier with a free block. NULL (counted) when no tier can serve
+ * it, when size is 0, when size exceeds the largest tier, or when pool is NULL
+ * or not initialised. The block's content is unspecified.
+ */
+void *tp_alloc(tp_pool_t *pool, size_t size);
+
+/*
+ * As tp_alloc, for a request tagged critical: it may use the blocks each tier
+ * keeps in reserve (tp_pool_set_reserve); ordinary tp_alloc requests fail once
+ * only the reserve is left.
+ */
+void *tp_alloc_critical(tp_pool_t *pool, size_t size);
+
+/*
+ * Return a block. NULL is a no-op returning TP_OK.
+ * Errors (nothing in the pool changes; the error is counted):
+ *   TP_ERR_INVALID_ARG  pool NULL or not initialised
+ *   TP_ERR_FOREIGN_PTR  ptr is not inside any tier of this pool
+ *   TP_ERR_BAD_PTR      ptr is inside a block but not at its start
+ *   TP_ERR_DOUBLE_FREE  the block is already free
+ */
+tp_err_t tp_free(tp_pool_t *pool, void *ptr);
+
+/* Usable size of the live block starting at ptr; 0 for anything else. */
+size_t tp_block_size(const tp_pool_t *pool, const void *ptr);
+
+/*
+ * Keep `reserve` blocks of tier `tier` for tp_alloc_critical.
+ * TP_ERR_INVALID_ARG when the pool is not initialised, tier is out of range or
+ * reserve exceeds the tier's block count.
+ */
+tp_err_t tp_pool_set_reserve(tp_pool_t *pool, size_t tier, uint32_t reserve);
+
+/*
+ * Copy a consistent snapshot of the statistics into *out, in time
+ * proportional to the number of tiers. TP_ERR_INVALID_ARG for NULL arguments
+ * or a pool not initialised.
+ */
+tp_err_t tp_pool_get_stats(tp_pool_t *pool, tp_pool_stats_t *out);
+
+/* Set every tier's peak_in_use to its current in_use. TP_ERR_INVALID_ARG as above. */
+tp_err_t tp_pool_reset_peak(tp_pool_t *pool);
+
+/* The biggest size tp_alloc would serve right now (0 when full or pool invalid). */
+size_t tp_pool_largest_allocatable(tp_pool_t *pool);
+
+/*
+ * Block addressing, for diagnostics built on top of the pool (tracking side
+ * tables, leak reports). A block has a pool-wide index in
+ * [0, total_blocks): tier 0's blocks first.
+ */
+typedef struct {
+    uint32_t tier;
+    uint32_t index;       /* pool-wide block index */
+    uint32_t block_size;
+    uint8_t *start;       /* the block's first byte */
+    int live;             /* 1 when allocated */
+} tp_block_info_t;
+
+/*
+ * Describe the block containing ptr (any byte of it). Does not take the lock:
+ * `live` is a racy read unless the caller owns the block or holds the lock.
+ * TP_ERR_INVALID_ARG (NULL pool/out), TP_ERR_FOREIGN_PTR (not in a tier).
+ */
+tp_err_t tp_pool_locate(const tp_pool_t *pool, const void *ptr, tp_block_info_t *out);
+
+/* Describe block number `index`. TP_ERR_INVALID_ARG when out of range. */
+tp_err_t tp_pool_block_at(const tp_pool_t *pool, uint32_t index, tp_block_info_t *out);
+
+/* Take and release the pool's critical section (no-ops with TP_CFG_THREAD_SAFE=0). */
+tp_irqstate_t tp_pool_lock(tp_pool_t *pool);
+void tp_pool_unlock(tp_pool_t *pool, tp_irqstate_t state);
+
+/*
+ * The default pool, as the seed specifies it: static storage with the tiers of
+ * TP_CFG_DEFAULT_TIERS (256 x 64, 1024 x 24, 4096 x 12 unless overridden).
+ * memory_pools_init returns TP_OK (and may be called again: it is a no-op once
+ * done). pool_alloc/pool_free are tp_alloc/tp_free on it; pool_alloc returns
+ * NULL and pool_free returns TP_ERR_INVALID_ARG before memory_pools_init.
+ */
+tp_err_t memory_pools_init(void);
+void *pool_alloc(size_t size);
+tp_err_t pool_free(void *ptr);
+tp_pool_t *tp_default_pool(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TIERPOOL_H */

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Static rules for the library (src/, include/, port/): the seed's banned calls,
+# cppcheck and clang-tidy. Exits non-zero on any finding.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+lib_files=$(ls src/*.c include/*.h port/*/*.c port/*/*.h 2>/dev/null || true)
+
+echo "== banned calls in the library (malloc calloc realloc free sprintf strcpy strcat)"
+# A call is the name followed by "(" and not preceded by an identifier character,
+# '.', or '>' (so tp_free( and ->free( are fine). Comments are stripped first.
+# The ESP-IDF port's documented one-time storage helper uses heap_caps_*, not these.
+bad=0
+for f in $lib_files; do
+    hits=$(sed -e 's://.*$::' "$f" | perl -0pe 's{/\*.*?\*/}{}gs' |
+           grep -nE '(^|[^A-Za-z0-9_.>])(malloc|calloc|realloc|free|sprintf|strcpy|strcat)[[:space:]]*\(' || true)
+    if [ -n "$hits" ]; then
+        echo "$f:"; echo "$hits"; bad=1
+    fi
+done
+[ "$bad" = 0 ] || { echo "banned call found"; exit 1; }
+echo "none"
+
+portable_c=$(ls src/*.c port/host/*.c 2>/dev/null)
+
+echo "== cppcheck"
+cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
+    --inline-suppr --suppress=missingIncludeSystem -Iinclude $portable_c
+
+echo "== clang-tidy"
+log=$(mktemp)
+clang-tidy --quiet $portable_c -- -std=c11 -Iinclude -DTP_CFG_THREAD_SAFE=1 >"$log" 2>&1 || true
+grep -v "warnings generated" "$log" || true
+if grep -qE "(warning|error):" "$log"; then
+    echo "clang-tidy findings"; exit 1
+fi
+echo "static checks passed"

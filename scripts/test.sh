@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Every test of the project: gcc and clang builds at -Werror, the tests plain,
+# under ASan+UBSan and under TSan, the Cortex-M3 tests under QEMU, the Xtensa
+# build, static checks, the memory-budget staleness check and a bounded fuzz run.
+# Usage: scripts/test.sh            (FUZZ_SECONDS=60 by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+
+jobs=2
+passed=0
+failed=0
+start_all=$(date +%s)
+
+# ctest in a build dir; adds its counts to the totals.
+run_ctest() {
+    local dir=$1; shift
+    local log; log=$(mktemp)
+    if ctest --test-dir "$dir" -j"$jobs" --output-on-failure "$@" 2>&1 | tee "$log"; then :; fi
+    local line; line=$(grep -E "tests passed, [0-9]+ tests failed out of" "$log" | tail -1)
+    local fails total
+    fails=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+    total=$(echo "$line" | sed -E 's/.* out of ([0-9]+).*/\1/')
+    [ -n "$total" ] || { echo "no ctest summary in $dir"; failed=$((failed + 1)); return; }
+    passed=$((passed + total - fails))
+    failed=$((failed + fails))
+}
+
+step() { echo; echo "=================== $* ($(date +%T))"; }
+
+configure_build() {
+    local dir=$1; shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    cmake --build "$dir" -j"$jobs"
+}
+
+step "gcc -Werror build, tests, Cortex-M3 tests under QEMU"
+configure_build build/gcc -DCMAKE_C_COMPILER=gcc -DTP_BUILD_CROSS=ON
+run_ctest build/gcc
+
+step "clang -Werror build, tests"
+configure_build build/clang -DCMAKE_C_COMPILER=clang -DTP_BUILD_BENCH=OFF
+run_ctest build/clang
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer"
+configure_build build/asan -DCMAKE_C_COMPILER=clang -DTP_SANITIZE="address;undefined" -DTP_BUILD_BENCH=OFF
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build/asan
+
+step "ThreadSanitizer"
+configure_build build/tsan -DCMAKE_C_COMPILER=clang -DTP_SANITIZE=thread -DTP_BUILD_BENCH=OFF
+TSAN_OPTIONS=halt_on_error=1 run_ctest build/tsan
+
+step "static checks (banned calls, cppcheck, clang-tidy)"
+if scripts/static_checks.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+if [ -x .ci/cross.sh ]; then
+    step "cross builds (Xtensa -Werror, memory budget up to date)"
+    if .ci/cross.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
+if [ -x .ci/fuzz.sh ]; then
+    step "libFuzzer on the trace parsers (${FUZZ_SECONDS:-60} s)"
+    if .ci/fuzz.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+fi
+
+echo
+echo "all steps took $(( $(date +%s) - start_all )) s"
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
