@@ -216,45 +216,85 @@ static int pool_ok(const tp_pool_t *pool)
 
 /* ---- alloc / free ---------------------------------------------------- */
 
-static inline void *alloc_block(tp_pool_t *pool, size_t size, int critical)
+/*
+ * The hot paths below are kept short on purpose (the benchmark counts their
+ * instructions): every rare case (size 0 or too big, a full tier, an error
+ * in tp_free) is handled in a separate function that is not inlined.
+ *
+ * An uninitialised pool needs no check of its own on the hot path: a zeroed
+ * tp_pool_t (static storage, or a failed tp_pool_init) has max_block_size 0
+ * and no tiers, so every request takes the size-rejection path and every free
+ * the foreign-pointer path, where the magic number is checked.
+ */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TP_COLD __attribute__((noinline, cold))
+#else
+#define TP_COLD
+#endif
+
+TP_COLD static void *reject_size(tp_pool_t *pool, size_t size)
 {
     if (!pool_ok(pool)) {
         return NULL;
     }
-    /* One unsigned compare rejects both 0 and sizes above the largest tier. */
-    if (size - 1u >= pool->max_block_size) {
-        POOL_LOCK(pool);
-        if (size == 0u) {
-            pool->zero_requests++;
-        } else {
-            pool->oversize_requests++;
+    POOL_LOCK(pool);
+    if (size == 0u) {
+        pool->zero_requests++;
+    } else {
+        pool->oversize_requests++;
+    }
+    POOL_UNLOCK(pool);
+    return NULL;
+}
+
+/* Called with the lock held when the best-fitting tier has no block for this
+ * request: the next larger tier that has one, or NULL (counted either way). */
+TP_COLD static tp_tier_state_t *fall_back(tp_pool_t *pool, tp_tier_state_t *best, int critical)
+{
+    tp_tier_state_t *const end = pool->tier + pool->n_tiers;
+    for (tp_tier_state_t *t = best + 1; t != end; t++) {
+        if (t->in_use < (critical ? t->block_count : t->limit)) {
+            best->fallbacks++;
+            return t;
         }
-        POOL_UNLOCK(pool);
+    }
+    best->failed++;
+    return NULL;
+}
+
+static inline void *alloc_block(tp_pool_t *pool, size_t size, int critical)
+{
+    if (pool == NULL) {
         return NULL;
     }
-    const uint32_t request = (uint32_t)size;
-    tp_tier_state_t *best = pool->tier;
-    while (best->block_size < request) { /* ends: request <= max_block_size */
-        best++;
+    /* One unsigned compare rejects 0, sizes above the largest tier and
+     * uninitialised pools. */
+    if (size - 1u >= pool->max_block_size) {
+        return reject_size(pool, size);
     }
-    tp_tier_state_t *const end = pool->tier + pool->n_tiers;
+    const uint32_t request = (uint32_t)size;
+    tp_tier_state_t *t = pool->tier;
+    while (t->block_size < request) { /* ends: request <= max_block_size */
+        t++;
+    }
 
     POOL_LOCK(pool);
-    tp_tier_state_t *t = best;
-    while (t->in_use >= (critical ? t->block_count : t->limit)) {
-        if (++t == end) {
-            best->failed++;
+    if (t->in_use >= (critical ? t->block_count : t->limit)) {
+        t = fall_back(pool, t, critical);
+        if (t == NULL) {
             POOL_UNLOCK(pool);
             return NULL;
         }
     }
     /* in_use < block_count, so by I3/I4 summary != 0. */
+    TP_CFG_ASSERT(t->summary != 0u);
     const uint32_t w = ctz32(t->summary);
-    uint32_t word = t->map[w];
+    uint32_t *const word_ptr = &t->map[w];
+    const uint32_t word = *word_ptr;
     const uint32_t bit = ctz32(word);
-    word &= word - 1u;
-    t->map[w] = word;
-    if (word == 0u) {
+    *word_ptr = word & (word - 1u);
+    if (*word_ptr == 0u) {
         t->summary &= ~(1u << w);
     }
     const uint32_t in_use = ++t->in_use;
@@ -262,12 +302,9 @@ static inline void *alloc_block(tp_pool_t *pool, size_t size, int critical)
         t->peak_in_use = in_use;
     }
     t->bytes_requested += request;
-    if (t != best) {
-        best->fallbacks++;
-    }
-    const uint32_t index = (w << 5) | bit;
-    uint8_t *block = t->base + (t->shift != TP_NO_SHIFT ? index << t->shift
-                                                        : index * t->block_size);
+    /* A multiply (one instruction on every target we build for) is cheaper
+     * than choosing between a shift and a multiply. */
+    uint8_t *const block = t->base + (size_t)((w << 5) | bit) * t->block_size;
     POOL_UNLOCK(pool);
     return block;
 }
@@ -282,64 +319,93 @@ void *tp_alloc_critical(tp_pool_t *pool, size_t size)
     return alloc_block(pool, size, 1);
 }
 
-/* Index of the tier containing address a, or n_tiers. Offsets are computed on
- * uintptr_t: subtracting pointers into different objects would be undefined. */
-static inline uint32_t tier_of(const tp_pool_t *pool, uintptr_t a, uint32_t *offset)
+/*
+ * The tier containing address a, or NULL. Offsets are computed on uintptr_t:
+ * subtracting pointers into different objects would be undefined. The last
+ * tier is the one whose blocks have max_block_size; a zeroed pool's tier 0
+ * has span 0 and block size 0 == max_block_size, so it ends at once too.
+ */
+static inline tp_tier_state_t *tier_of(tp_pool_t *pool, uintptr_t a, uint32_t *offset)
 {
-    uint32_t i = 0;
-    for (; i < pool->n_tiers; i++) {
-        const uintptr_t off = a - (uintptr_t)pool->tier[i].base;
-        if (off < pool->tier[i].span) {
+    tp_tier_state_t *t = pool->tier;
+    for (;;) {
+        const uintptr_t off = a - (uintptr_t)t->base;
+        if (off < t->span) {
             *offset = (uint32_t)off;
-            break;
+            return t;
         }
+        if (t->block_size == pool->max_block_size) {
+            return NULL;
+        }
+        t++;
     }
-    return i;
+}
+
+/* tp_free of an address in no tier: NULL, an uninitialised pool, or foreign. */
+TP_COLD static tp_err_t free_outside(tp_pool_t *pool, const void *ptr)
+{
+    if (ptr == NULL) {
+        return pool_ok(pool) ? TP_OK : TP_ERR_INVALID_ARG;
+    }
+    if (!pool_ok(pool)) {
+        return TP_ERR_INVALID_ARG;
+    }
+    pool->foreign_frees++;
+    return TP_ERR_FOREIGN_PTR;
+}
+
+TP_COLD static tp_err_t free_refused(tp_pool_t *pool, tp_err_t err)
+{
+    if (err == TP_ERR_BAD_PTR) {
+        pool->bad_frees++;
+    } else {
+        pool->double_frees++;
+    }
+    return err;
 }
 
 /* Block index of an offset in tier t; *rest = bytes past that block's start. */
-static inline uint32_t index_of(const tp_tier_state_t *t, uint32_t offset, uint32_t *rest)
+static uint32_t index_by_division(const tp_tier_state_t *t, uint32_t offset, uint32_t *rest)
 {
-    if (t->shift != TP_NO_SHIFT) {
-        *rest = offset & (t->block_size - 1u);
-        return offset >> t->shift;
-    }
     const uint32_t index = offset / t->block_size;
     *rest = offset - index * t->block_size;
     return index;
 }
 
+static inline uint32_t index_of(const tp_tier_state_t *t, uint32_t offset, uint32_t *rest)
+{
+    if (t->shift == TP_NO_SHIFT) {
+        return index_by_division(t, offset, rest);
+    }
+    *rest = offset & (t->block_size - 1u);
+    return offset >> t->shift;
+}
+
 tp_err_t tp_free(tp_pool_t *pool, void *ptr)
 {
-    if (!pool_ok(pool)) {
+    if (pool == NULL) {
         return TP_ERR_INVALID_ARG;
     }
-    if (ptr == NULL) {
-        return TP_OK;
-    }
-    uint32_t offset, rest;
-    tp_err_t err = TP_OK;
+    uint32_t offset = 0, rest;
+    tp_err_t err;
     POOL_LOCK(pool);
-    const uint32_t tier = tier_of(pool, (uintptr_t)ptr, &offset);
-    if (tier == pool->n_tiers) {
-        pool->foreign_frees++;
-        err = TP_ERR_FOREIGN_PTR;
+    tp_tier_state_t *t = tier_of(pool, (uintptr_t)ptr, &offset);
+    if (t == NULL) {
+        err = free_outside(pool, ptr);
     } else {
-        tp_tier_state_t *t = &pool->tier[tier];
         const uint32_t index = index_of(t, offset, &rest);
         const uint32_t w = index >> 5;
         const uint32_t bit = 1u << (index & 31u);
         if (rest != 0u) {
-            pool->bad_frees++;
-            err = TP_ERR_BAD_PTR;
+            err = free_refused(pool, TP_ERR_BAD_PTR);
         } else if (t->map[w] & bit) {
-            pool->double_frees++;
-            err = TP_ERR_DOUBLE_FREE;
+            err = free_refused(pool, TP_ERR_DOUBLE_FREE);
         } else {
             t->map[w] |= bit;
             t->summary |= 1u << w;
             t->in_use--;
             t->frees++;
+            err = TP_OK;
         }
     }
     POOL_UNLOCK(pool);
@@ -386,9 +452,8 @@ size_t tp_block_size(const tp_pool_t *pool, const void *ptr)
     uint32_t offset, rest;
     size_t size = 0u;
     POOL_LOCK(mutable_pool);
-    const uint32_t tier = tier_of(pool, (uintptr_t)ptr, &offset);
-    if (tier < pool->n_tiers) {
-        const tp_tier_state_t *t = &pool->tier[tier];
+    const tp_tier_state_t *t = tier_of(mutable_pool, (uintptr_t)ptr, &offset);
+    if (t != NULL) {
         const uint32_t index = index_of(t, offset, &rest);
         if (rest == 0u && block_is_live(t, index)) {
             size = t->block_size;
@@ -507,11 +572,11 @@ tp_err_t tp_pool_locate(const tp_pool_t *pool, const void *ptr, tp_block_info_t 
         return TP_ERR_INVALID_ARG;
     }
     uint32_t offset, rest;
-    const uint32_t tier = tier_of(pool, (uintptr_t)ptr, &offset);
-    if (tier == pool->n_tiers) {
+    /* tier_of only reads the pool. */
+    const tp_tier_state_t *t = tier_of((tp_pool_t *)pool, (uintptr_t)ptr, &offset);
+    if (t == NULL) {
         return TP_ERR_FOREIGN_PTR;
     }
-    const tp_tier_state_t *t = &pool->tier[tier];
     describe(pool, t, index_of(t, offset, &rest), out);
     return TP_OK;
 }
