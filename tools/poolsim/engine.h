@@ -1,0 +1,102 @@
+/*
+ * engine.h - drive one event stream through the heap model and a tierpool
+ * pool side by side, and sample both at fixed simulated-time intervals.
+ *
+ * Events name blocks by the address (or id) the trace or generator gave
+ * them; the engine maps each to the heap block and the pool block it got.
+ * A request one allocator could not serve is remembered as failed for that
+ * allocator only, so its later free is not an error.
+ */
+#ifndef PS_ENGINE_H
+#define PS_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "heapmodel.h"
+#include "ps_trace.h"
+#include "tierpool.h"
+
+/* Where events come from: a generator or a loaded trace. rewind may be NULL. */
+typedef struct {
+    int (*next)(void *ctx, ps_event_t *ev); /* 1 = an event, 0 = no more */
+    void (*rewind)(void *ctx);
+    void *ctx;
+} ps_source_t;
+
+/* A source over a parsed trace's events (file order). */
+typedef struct {
+    const ps_trace_t *trace;
+    size_t i;
+} ps_trace_cursor_t;
+ps_source_t ps_source_trace(ps_trace_cursor_t *cursor, const ps_trace_t *trace);
+
+/* A source over an array of events (tests). */
+typedef struct {
+    const ps_event_t *ev;
+    size_t n, i;
+} ps_array_cursor_t;
+ps_source_t ps_source_array(ps_array_cursor_t *cursor, const ps_event_t *ev, size_t n);
+
+typedef struct {
+    ps_heap_opts_t heap;
+    tp_tier_t tiers[TP_CFG_MAX_TIERS];
+    size_t n_tiers;
+    uint64_t interval_ns;   /* sampling interval; 0 = one hour */
+    uint64_t end_ns;        /* the run's end (last sample); 0 = the last event's time */
+    void (*progress)(void *user, uint64_t t_ns, uint64_t end_ns);
+    void *progress_user;
+} ps_engine_cfg_t;
+
+/* Size classes for failure counts, the seed's three tiers as boundaries. */
+enum { PS_BUCKET_256, PS_BUCKET_1K, PS_BUCKET_4K, PS_BUCKET_HUGE, PS_BUCKETS };
+unsigned ps_size_bucket(uint32_t size);
+const char *ps_bucket_name(unsigned bucket); /* "<=256", "257..1024", "1025..4096", ">4096" */
+
+/* The state at the end of an interval, and the worst seen inside it. */
+typedef struct {
+    uint64_t t_ns;
+    uint32_t heap_free, heap_largest, heap_min_largest, heap_frag_pct;
+    uint32_t heap_failed;            /* in this interval */
+    uint64_t heap_failed_total;
+    uint32_t pool_free, pool_largest, pool_min_largest;
+    uint32_t pool_failed;
+    uint64_t pool_failed_total;
+    uint32_t live_allocs;
+    uint64_t live_bytes;             /* requested bytes */
+} ps_sample_t;
+
+#define PS_NEVER UINT64_MAX
+
+typedef struct {
+    ps_sample_t *samples;
+    size_t n_samples, cap_samples;
+    uint64_t events, allocs, frees;
+    uint64_t unknown_frees;   /* free of an address not live in the stream */
+    uint64_t reused_addrs;    /* alloc of an address still live (a lost free); the old block is freed first */
+    uint64_t zero_allocs;     /* size-0 requests, ignored */
+    uint64_t out_of_order;    /* events earlier than their predecessor (treated as simultaneous) */
+    uint64_t heap_failed, pool_failed;
+    uint64_t heap_failed_by[PS_BUCKETS], pool_failed_by[PS_BUCKETS];
+    uint64_t heap_first_fail_ns, pool_first_fail_ns; /* PS_NEVER when none */
+    uint32_t heap_min_largest, pool_min_largest;     /* over the whole run */
+    uint64_t heap_min_largest_ns, pool_min_largest_ns;
+    uint32_t heap_min_free;
+    uint64_t peak_live_bytes;     /* requested bytes */
+    uint64_t peak_live_count;
+    uint64_t peak_heap_need;      /* peak sum of heap footprints (header, rounding, min block, poisoning) */
+    uint32_t max_request;
+    uint64_t end_ns;
+    uint32_t heap_arena;
+    uint64_t pool_bytes_total;    /* sum of block bytes */
+    size_t pool_storage;          /* tp_pool_storage_size */
+    ps_heap_stats_t heap_end;
+    tp_pool_stats_t pool_end;
+} ps_result_t;
+
+/* Run the stream. 0, or -1 with a message (bad configuration, out of memory). */
+int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res, char *err, size_t len);
+
+void ps_result_free(ps_result_t *res);
+
+#endif /* PS_ENGINE_H */

@@ -1,0 +1,743 @@
+/*
+ * poolsim - will this firmware's memory last? Command-line front end.
+ *
+ *   poolsim run     synthetic workload (default: the seed's device, 48 h)
+ *   poolsim replay  a trace file
+ *   poolsim plan    the cheapest pool tiers for a trace or a synthetic run
+ *   poolsim sweep   the synthetic workload at rising background heap use
+ *
+ * Exit codes: 0 done, 1 input error (unreadable or malformed trace, an output
+ * file that cannot be written), 2 usage error (unknown option, bad value).
+ */
+#define _POSIX_C_SOURCE 200809L /* fileno, isatty */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "planner.h"
+#include "report.h"
+#include "tiers.h"
+#include "workload.h"
+
+#define NS_PER_MIN ((uint64_t)60000000000u)
+#define NS_PER_HOUR (60u * NS_PER_MIN)
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+
+/* ---- everything a command line can set ---- */
+
+typedef struct {
+    const char *cmd;
+    ps_workload_cfg_t wl;
+    uint32_t hours;
+    ps_engine_cfg_t eng;
+    uint32_t interval_min;
+    uint32_t arena;
+    const char *poison_name;
+    const char *tiers_text;
+    const char *csv;
+    const char *plot;
+    int progress;
+    int quiet;
+    const char *trace;
+    const char *emit;
+    /* plan */
+    ps_plan_cfg_t plan;
+    const char *header;
+    int heap_search;
+    /* sweep */
+    ps_range_t levels;
+    uint32_t level_step;
+} opts_t;
+
+typedef enum { OPT_U32, OPT_U64, OPT_RANGE, OPT_STR, OPT_FLAG } opt_type_t;
+
+/* Which commands take an option. */
+enum { C_RUN = 1, C_REPLAY = 2, C_PLAN = 4, C_SWEEP = 8, C_SIM = C_RUN | C_PLAN | C_SWEEP,
+       C_ENGINE = C_RUN | C_REPLAY | C_SWEEP, C_ALL = 15 };
+
+typedef struct {
+    const char *name;
+    opt_type_t type;
+    size_t offset;
+    uint64_t min, max;
+    unsigned cmds;
+    const char *arg;
+    const char *help;
+} opt_def_t;
+
+#define O(field) offsetof(opts_t, field)
+static const opt_def_t options[] = {
+    { "--hours", OPT_U32, O(hours), 1, 24u * 365u, C_SIM, "H", "simulated hours (default 48)" },
+    { "--seed", OPT_U64, O(wl.seed), 0, UINT64_MAX, C_SIM, "N", "workload seed (default 1)" },
+    { "--ws-per-min", OPT_U32, O(wl.ws_per_min), 0, 600000, C_SIM, "N", "WebSocket frames per minute (600)" },
+    { "--ws-size", OPT_RANGE, O(wl.ws_size), 1, 1u << 24, C_SIM, "MIN:MAX", "frame size, bytes (32:4096)" },
+    { "--ws-hold-ms", OPT_RANGE, O(wl.ws_hold_ms), 0, 86400000, C_SIM, "MIN:MAX", "frame lifetime (5:100)" },
+    { "--cmd-per-min", OPT_U32, O(wl.cmd_per_min), 0, 600000, C_SIM, "N", "commands per minute (120)" },
+    { "--cmd-size", OPT_RANGE, O(wl.cmd_size), 1, 1u << 24, C_SIM, "MIN:MAX", "command size (8:256)" },
+    { "--cmd-hold-ms", OPT_RANGE, O(wl.cmd_hold_ms), 0, 86400000, C_SIM, "MIN:MAX", "command lifetime (1:20)" },
+    { "--pattern-per-hour", OPT_U32, O(wl.pattern_per_hour), 0, 3600000, C_SIM, "N", "pattern loads per hour (120)" },
+    { "--pattern-size", OPT_RANGE, O(wl.pattern_size), 1, 1u << 24, C_SIM, "MIN:MAX", "pattern size (1024)" },
+    { "--pattern-ring", OPT_U32, O(wl.pattern_ring), 1, 1024, C_SIM, "N", "patterns kept in memory (8)" },
+    { "--trickle-per-hour", OPT_U32, O(wl.trickle_per_hour), 0, 3600000, C_SIM, "N",
+      "long-lived (never freed) allocations per hour (30)" },
+    { "--trickle-size", OPT_RANGE, O(wl.trickle_size), 1, 1u << 24, C_SIM, "MIN:MAX", "their size (16:128)" },
+    { "--trickle-cap", OPT_U32, O(wl.trickle_cap), 0, UINT32_MAX, C_SIM, "BYTES",
+      "stop the trickle at this many bytes, 0 = never (8192)" },
+    { "--burst-every-min", OPT_U32, O(wl.burst_every_min), 0, 100000, C_SIM, "N", "a burst every N minutes, 0 = off (15)" },
+    { "--burst-frames", OPT_U32, O(wl.burst_frames), 0, 4096, C_SIM, "N", "frames per burst (8)" },
+    { "--burst-size", OPT_RANGE, O(wl.burst_size), 1, 1u << 24, C_SIM, "MIN:MAX", "burst frame size (1024:4096)" },
+    { "--burst-hold-ms", OPT_RANGE, O(wl.burst_hold_ms), 0, 86400000, C_SIM, "MIN:MAX", "burst frame lifetime (100:500)" },
+    { "--background", OPT_U32, O(wl.background_bytes), 0, 1u << 30, C_SIM, "BYTES",
+      "background live set kept allocated, churning (0)" },
+    { "--bg-size", OPT_RANGE, O(wl.background_size), 1, 1u << 24, C_SIM, "MIN:MAX", "background object size (16:2048)" },
+    { "--bg-life-s", OPT_RANGE, O(wl.background_life_s), 1, 604800, C_SIM, "MIN:MAX",
+      "background object lifetime, s (10:600)" },
+    { "--arena", OPT_U32, O(arena), PS_HEAP_MIN_ARENA, PS_HEAP_MAX_ARENA, C_ENGINE | C_PLAN, "BYTES",
+      "heap model arena (167936 = 164 KiB)" },
+    { "--poison", OPT_STR, O(poison_name), 0, 0, C_ENGINE | C_PLAN, "MODE",
+      "heap poisoning: none, light or comprehensive (none)" },
+    { "--tiers", OPT_STR, O(tiers_text), 0, 0, C_ENGINE, "LIST", "pool tiers SIZExCOUNT,... (" PS_DEFAULT_TIERS ")" },
+    { "--interval-min", OPT_U32, O(interval_min), 1, 525600, C_RUN | C_REPLAY, "N",
+      "table/CSV row every N simulated minutes (run: 60; replay: 1/24 of the trace)" },
+    { "--csv", OPT_STR, O(csv), 0, 0, C_ENGINE, "FILE", "CSV output (default poolsim.csv; - = stdout)" },
+    { "--plot", OPT_STR, O(plot), 0, 0, C_RUN | C_REPLAY, "FILE", "PNG plot via gnuplot (default: none)" },
+    { "--progress", OPT_FLAG, O(progress), 0, 0, C_ENGINE, NULL, "progress on stderr even when it is not a tty" },
+    { "--emit-trace", OPT_STR, O(emit), 0, 0, C_RUN, "FILE",
+      "also write the generated events in tierpool's plain trace format" },
+    { "--quiet", OPT_FLAG, O(quiet), 0, 0, C_RUN | C_REPLAY, NULL, "no table, only the verdicts" },
+    { "--headroom", OPT_U32, O(plan.headroom_pct), 0, 1000, C_PLAN, "PCT", "blocks above the peak, percent (25)" },
+    { "--candidates", OPT_U32, O(plan.max_candidates), 2, 256, C_PLAN, "N", "block sizes considered (64)" },
+    { "--max-tiers", OPT_U32, O(plan.max_tiers), 1, TP_CFG_MAX_TIERS, C_PLAN, "N", "tiers at most (16)" },
+    { "--header", OPT_STR, O(header), 0, 0, C_PLAN, "FILE", "write the plan as a C header" },
+    { "--heap-search", OPT_FLAG, O(heap_search), 0, 0, C_PLAN, NULL,
+      "also find the smallest heap arena that serves the stream with no failure (replays it ~10 times)" },
+    { "--levels", OPT_RANGE, O(levels), 0, 1u << 30, C_SWEEP, "FROM:TO", "background bytes to sweep (0:131072)" },
+    { "--step", OPT_U32, O(level_step), 1, 1u << 30, C_SWEEP, "BYTES", "sweep step (8192)" },
+};
+#undef O
+
+static const char *const commands[] = { "run", "replay", "plan", "sweep" };
+static const char *const summaries[] = {
+    "simulate a synthetic workload (default: the seed's device for 48 h)",
+    "replay a trace file (ESP-IDF SystemView log, heap_trace_dump, tierpool plain)",
+    "plan the cheapest pool tiers for a trace, or for a synthetic run without TRACE",
+    "run the synthetic workload at rising background heap use; where does the heap fail?",
+};
+
+static unsigned cmd_bit(const char *cmd)
+{
+    for (unsigned i = 0; i < 4; i++)
+        if (!strcmp(cmd, commands[i]))
+            return 1u << i;
+    return 0;
+}
+
+static void usage_top(FILE *f)
+{
+    fprintf(f, "usage: poolsim COMMAND [options]\n       poolsim COMMAND --help\n\ncommands:\n");
+    for (unsigned i = 0; i < 4; i++)
+        fprintf(f, "  %-7s %s\n", commands[i], summaries[i]);
+    fprintf(f, "\nExit codes: 0 done, 1 input error (bad trace, unwritable output), 2 usage error.\n"
+               "Docs: docs/poolsim.md. Sizes and counts are decimal integers.\n");
+}
+
+static void usage_cmd(FILE *f, const char *cmd)
+{
+    unsigned bit = cmd_bit(cmd);
+    const char *arg = bit == C_REPLAY ? " TRACE" : bit == C_PLAN ? " [TRACE]" : "";
+    fprintf(f, "usage: poolsim %s%s [options]\n  %s\n\noptions:\n", cmd, arg, summaries[__builtin_ctz(bit)]);
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        if (!(options[i].cmds & bit))
+            continue;
+        char left[48];
+        snprintf(left, sizeof left, "%s%s%s", options[i].name, options[i].arg ? " " : "",
+                 options[i].arg ? options[i].arg : "");
+        fprintf(f, "  %-28s %s\n", left, options[i].help);
+    }
+    fprintf(f, "  %-28s %s\n", "--help", "this text");
+    if (bit == C_REPLAY || bit == C_PLAN)
+        fprintf(f, "\nTRACE: a file, or - for standard input; the format is detected from the content.\n");
+}
+
+/* ---- values ---- */
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int bad_value(const char *cmd, const opt_def_t *o, const char *val)
+{
+    if (o->type == OPT_RANGE)
+        fprintf(stderr, "poolsim %s: %s: '%s' is not accepted; expected MIN:MAX or one number, integers in "
+                        "%" PRIu64 "..%" PRIu64 " with MIN <= MAX\n", cmd, o->name, val, o->min, o->max);
+    else
+        fprintf(stderr, "poolsim %s: %s: '%s' is not accepted; expected an integer in %" PRIu64 "..%" PRIu64 "\n",
+                cmd, o->name, val, o->min, o->max);
+    return -1;
+}
+
+static int set_option(opts_t *op, const opt_def_t *o, const char *val)
+{
+    void *field = (char *)op + o->offset;
+    uint64_t v;
+    switch (o->type) {
+    case OPT_FLAG:
+        *(int *)field = 1;
+        return 0;
+    case OPT_STR:
+        if (!*val) {
+            fprintf(stderr, "poolsim %s: %s needs a non-empty value\n", op->cmd, o->name);
+            return -1;
+        }
+        *(const char **)field = val;
+        return 0;
+    case OPT_U32:
+    case OPT_U64:
+        if (parse_u64(val, &v) || v < o->min || v > o->max)
+            return bad_value(op->cmd, o, val);
+        if (o->type == OPT_U32)
+            *(uint32_t *)field = (uint32_t)v;
+        else
+            *(uint64_t *)field = v;
+        return 0;
+    case OPT_RANGE: {
+        char buf[64];
+        uint64_t lo, hi;
+        if (strlen(val) >= sizeof buf)
+            return bad_value(op->cmd, o, val);
+        strcpy(buf, val);
+        char *colon = strchr(buf, ':');
+        if (colon)
+            *colon = '\0';
+        if (parse_u64(buf, &lo) || (colon ? parse_u64(colon + 1, &hi) : (hi = lo, 0)) || lo > hi ||
+            lo < o->min || hi > o->max)
+            return bad_value(op->cmd, o, val);
+        ((ps_range_t *)field)->min = (uint32_t)lo;
+        ((ps_range_t *)field)->max = (uint32_t)hi;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+/* Parse argv after the command. Returns 0, 1 for --help, or -1 (message printed). */
+static int parse_args(opts_t *op, int argc, char **argv)
+{
+    unsigned bit = cmd_bit(op->cmd);
+    int positional = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+            return 1;
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if ((bit & (C_REPLAY | C_PLAN)) && positional == 0) {
+                op->trace = a;
+                positional++;
+                continue;
+            }
+            fprintf(stderr, "poolsim %s: unexpected argument '%s' (see poolsim %s --help)\n", op->cmd, a, op->cmd);
+            return -1;
+        }
+        size_t nlen = strcspn(a, "=");
+        const opt_def_t *o = NULL;
+        for (size_t k = 0; k < sizeof options / sizeof options[0]; k++)
+            if (strlen(options[k].name) == nlen && !strncmp(options[k].name, a, nlen))
+                o = &options[k];
+        if (!o || !(o->cmds & bit)) {
+            fprintf(stderr, "poolsim %s: unknown option '%.*s' (see poolsim %s --help)\n", op->cmd, (int)nlen, a,
+                    op->cmd);
+            return -1;
+        }
+        const char *val = NULL;
+        if (a[nlen] == '=')
+            val = a + nlen + 1;
+        else if (o->type != OPT_FLAG) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "poolsim %s: %s needs a value (%s)\n", op->cmd, o->name, o->arg);
+                return -1;
+            }
+            val = argv[++i];
+        }
+        if (o->type == OPT_FLAG && val) {
+            fprintf(stderr, "poolsim %s: %s takes no value\n", op->cmd, o->name);
+            return -1;
+        }
+        if (set_option(op, o, val))
+            return -1;
+    }
+    if (bit == C_REPLAY && !op->trace) {
+        fprintf(stderr, "poolsim replay: missing TRACE (a file, or - for standard input)\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Values that need more than a range check. */
+static int finish_args(opts_t *op)
+{
+    if (op->poison_name) {
+        if (!strcmp(op->poison_name, "none"))
+            op->eng.heap.poison = PS_POISON_NONE;
+        else if (!strcmp(op->poison_name, "light"))
+            op->eng.heap.poison = PS_POISON_LIGHT;
+        else if (!strcmp(op->poison_name, "comprehensive"))
+            op->eng.heap.poison = PS_POISON_COMPREHENSIVE;
+        else {
+            fprintf(stderr, "poolsim %s: --poison: '%s' is not accepted; expected none, light or comprehensive\n",
+                    op->cmd, op->poison_name);
+            return -1;
+        }
+    }
+    op->plan.poison = op->eng.heap.poison;
+    op->eng.heap.arena_size = op->arena;
+    char err[256];
+    if (ps_tiers_parse(op->tiers_text, op->eng.tiers, &op->eng.n_tiers, err, sizeof err)) {
+        fprintf(stderr, "poolsim %s: --tiers: %s\n", op->cmd, err);
+        return -1;
+    }
+    op->wl.duration_ns = (uint64_t)op->hours * NS_PER_HOUR;
+    op->eng.interval_ns = (uint64_t)(op->interval_min ? op->interval_min : 60u) * NS_PER_MIN;
+    if (op->levels.max == 0 && op->levels.min == 0)
+        op->levels.max = 131072;
+    return 0;
+}
+
+/* ---- progress ---- */
+
+static void progress(void *user, uint64_t t, uint64_t end)
+{
+    (void)user;
+    if (end)
+        fprintf(stderr, "\rpoolsim: %3" PRIu64 " of %" PRIu64 " simulated hours", t / NS_PER_HOUR, end / NS_PER_HOUR);
+    else
+        fprintf(stderr, "\rpoolsim: %3" PRIu64 " hours into the trace", t / NS_PER_HOUR);
+}
+
+static void progress_done(const opts_t *op)
+{
+    if (op->eng.progress)
+        fprintf(stderr, "\r%40s\r", "");
+}
+
+/* ---- sources ---- */
+
+static int wl_next(void *ctx, ps_event_t *ev) { return ps_workload_next(ctx, ev); }
+static void wl_rewind(void *ctx) { ps_workload_rewind(ctx); }
+
+/* A source that copies every event it passes on into a plain-format trace. */
+typedef struct {
+    ps_source_t inner;
+    FILE *out;
+} tee_t;
+
+static int tee_next(void *ctx, ps_event_t *ev)
+{
+    tee_t *t = ctx;
+    if (!t->inner.next(t->inner.ctx, ev))
+        return 0;
+    if (ev->kind == PS_EV_ALLOC)
+        fprintf(t->out, "A %" PRIu64 " 0x%" PRIx64 " %u %s\n", ev->t_ns / 1000u, ev->addr, ev->size,
+                ps_workload_source_name(ev->task));
+    else
+        fprintf(t->out, "F %" PRIu64 " 0x%" PRIx64 " %s\n", ev->t_ns / 1000u, ev->addr,
+                ps_workload_source_name(ev->task));
+    return 1;
+}
+
+#if PS_HAVE_TRACE
+static int load_trace(const char *cmd, const char *path, ps_trace_t *tr)
+{
+    ps_trace_error_t e;
+    memset(&e, 0, sizeof e);
+    if (ps_trace_load(path, tr, &e) != 0) {
+        if (e.line)
+            fprintf(stderr, "%s:%zu: %s\n", e.file[0] ? e.file : path, e.line, e.message);
+        else
+            fprintf(stderr, "%s: %s\n", e.file[0] ? e.file : path, e.message[0] ? e.message : "cannot read");
+        fprintf(stderr, "poolsim %s: no report: the trace did not load\n", cmd);
+        return -1;
+    }
+    return 0;
+}
+#endif
+
+/* ---- commands ---- */
+
+static int write_outputs(const opts_t *op, const ps_result_t *res, const char *title)
+{
+    const char *csv = op->csv ? op->csv : "poolsim.csv";
+    {
+        if (ps_report_csv(csv, res)) {
+            fprintf(stderr, "poolsim %s: cannot write %s: %s\n", op->cmd, csv, strerror(errno));
+            return EXIT_INPUT;
+        }
+        printf("CSV written to %s\n", csv);
+    }
+    if (op->plot) {
+        if (!strcmp(csv, "-")) {
+            fprintf(stderr, "poolsim %s: --plot needs the CSV in a file, not on stdout\n", op->cmd);
+            return EXIT_USAGE;
+        }
+        int rc = ps_report_plot(op->plot, csv, title, stdout);
+        if (rc < 0) {
+            fprintf(stderr, "poolsim %s: gnuplot failed to write %s\n", op->cmd, op->plot);
+            return EXIT_INPUT;
+        }
+        if (rc == 0)
+            printf("plot written to %s\n", op->plot);
+    }
+    return 0;
+}
+
+static int report_run(const opts_t *op, const ps_result_t *res, const char *title)
+{
+    int csv_stdout = op->csv && !strcmp(op->csv, "-");
+    FILE *out = csv_stdout ? stderr : stdout;
+    if (!op->quiet)
+        ps_report_table(out, res, &op->eng);
+    ps_report_verdicts(out, res, &op->eng);
+    fflush(out);
+    if (csv_stdout) {
+        if (ps_report_csv("/dev/stdout", res)) {
+            fprintf(stderr, "poolsim %s: cannot write the CSV to stdout\n", op->cmd);
+            return EXIT_INPUT;
+        }
+        if (op->plot) {
+            fprintf(stderr, "poolsim %s: --plot needs --csv FILE\n", op->cmd);
+            return EXIT_USAGE;
+        }
+        return 0;
+    }
+    return write_outputs(op, res, title);
+}
+
+static int cmd_run(opts_t *op)
+{
+    char err[256], desc[1024];
+    ps_workload_t *w = ps_workload_new(&op->wl, err, sizeof err);
+    if (!w) {
+        fprintf(stderr, "poolsim run: %s\n", err);
+        return EXIT_USAGE;
+    }
+    ps_workload_describe(&op->wl, desc, sizeof desc);
+    FILE *out = op->csv && !strcmp(op->csv, "-") ? stderr : stdout;
+    fprintf(out, "poolsim run: workload %s", desc);
+    op->eng.end_ns = op->wl.duration_ns;
+    ps_result_t res;
+    ps_source_t src = { wl_next, wl_rewind, w };
+    tee_t tee = { src, NULL };
+    if (op->emit) {
+        if (!(tee.out = fopen(op->emit, "w"))) {
+            fprintf(stderr, "poolsim run: cannot write %s: %s\n", op->emit, strerror(errno));
+            ps_workload_free(w);
+            return EXIT_INPUT;
+        }
+        fprintf(tee.out, "tpev 1\n# poolsim run, seed %" PRIu64 ", %u h; times in us\n", op->wl.seed, op->hours);
+        src = (ps_source_t){ tee_next, NULL, &tee };
+    }
+    int rc = ps_engine_run(&op->eng, src, &res, err, sizeof err);
+    progress_done(op);
+    ps_workload_free(w);
+    if (tee.out && (fclose(tee.out) || rc)) {
+        if (!rc)
+            fprintf(stderr, "poolsim run: cannot write %s\n", op->emit);
+        ps_result_free(&res);
+        return EXIT_INPUT;
+    }
+    if (rc) {
+        fprintf(stderr, "poolsim run: %s\n", err);
+        ps_result_free(&res);
+        return EXIT_INPUT;
+    }
+    char title[128];
+    snprintf(title, sizeof title, "poolsim run, seed %" PRIu64 ", %u h", op->wl.seed, op->hours);
+    rc = report_run(op, &res, title);
+    ps_result_free(&res);
+    return rc;
+}
+
+static int cmd_replay(opts_t *op)
+{
+#if PS_HAVE_TRACE
+    ps_trace_t tr;
+    memset(&tr, 0, sizeof tr);
+    if (load_trace("replay", op->trace, &tr))
+        return EXIT_INPUT;
+    if (!tr.has_free_times) {
+        ps_report_dump(stdout, op->trace, &tr);
+        ps_trace_free(&tr);
+        return 0;
+    }
+    ps_trace_cursor_t cur;
+    ps_result_t res;
+    char err[256];
+    printf("poolsim replay: %s (%s format, %zu events)\n", op->trace, ps_format_name(tr.format), tr.n);
+    if (!op->interval_min && tr.n > 0) {
+        /* About 24 rows whatever the trace's length: traces run seconds to days. */
+        uint64_t span = 0;
+        for (size_t i = 0; i < tr.n; i++)
+            if (tr.ev[i].t_ns > span)
+                span = tr.ev[i].t_ns;
+        op->eng.interval_ns = span / 24u > 1000000u ? span / 24u : 1000000u;
+    }
+    int rc = ps_engine_run(&op->eng, ps_source_trace(&cur, &tr), &res, err, sizeof err);
+    progress_done(op);
+    if (rc) {
+        fprintf(stderr, "poolsim replay: %s\n", err);
+        ps_result_free(&res);
+        ps_trace_free(&tr);
+        return EXIT_INPUT;
+    }
+    char title[300];
+    snprintf(title, sizeof title, "poolsim replay %s", op->trace);
+    rc = report_run(op, &res, title);
+    ps_result_free(&res);
+    ps_trace_free(&tr);
+    return rc;
+#else
+    fprintf(stderr, "poolsim replay: this build has no trace parsers (tools/poolsim/ps_trace.c missing)\n");
+    (void)op;
+    return EXIT_INPUT;
+#endif
+}
+
+/* Heap failures when the stream runs on an arena of `arena` bytes (or -1 on error). */
+static int64_t heap_failures(const opts_t *op, ps_source_t src, const ps_plan_t *plan, uint64_t arena)
+{
+    ps_engine_cfg_t ec;
+    memset(&ec, 0, sizeof ec);
+    ec.heap.arena_size = (size_t)arena;
+    ec.heap.poison = op->eng.heap.poison;
+    memcpy(ec.tiers, plan->tiers, sizeof ec.tiers);
+    ec.n_tiers = plan->n_tiers;
+    ec.interval_ns = UINT64_MAX / 2u;
+    ps_result_t res;
+    char err[256];
+    int rc = ps_engine_run(&ec, src, &res, err, sizeof err);
+    int64_t failed = rc ? -1 : (int64_t)res.heap_failed;
+    ps_result_free(&res);
+    return failed;
+}
+
+/*
+ * Bisection over the arena size, 256-byte steps. Below the peak footprint plus
+ * TLSF's 8 bytes the stream cannot fit at all, so that is where the search
+ * starts. Failures are not strictly monotone in the arena size (a different
+ * size changes where blocks land), so the answer is checked at its size and
+ * reported as what bisection found, not as a proven minimum.
+ */
+static void heap_search(const opts_t *op, ps_source_t src, const ps_plan_t *plan)
+{
+    uint64_t lo = (plan->peak_heap_need + 8u + 255u) & ~(uint64_t)255u, hi = lo;
+    int64_t f;
+    while ((f = heap_failures(op, src, plan, hi)) != 0) {
+        if (f < 0 || hi >= PS_HEAP_MAX_ARENA / 2u) {
+            printf("  heap search: no arena up to %" PRIu64 " B serves the stream without failure\n", hi);
+            return;
+        }
+        lo = hi;
+        hi *= 2u;
+    }
+    if (hi == lo) {
+        printf("  heap search: an arena of %" PRIu64 " B (the peak need plus TLSF's 8 B) already serves the "
+               "stream with no failure\n", hi);
+        return;
+    }
+    while (hi - lo > 256u) {
+        uint64_t mid = ((lo + hi) / 2u) & ~(uint64_t)255u;
+        if (mid <= lo)
+            break;
+        if (heap_failures(op, src, plan, mid) == 0)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    printf("  heap search: the heap model serves the stream with no failure in an arena of %" PRIu64
+           " B (%" PRIu64 " B fails; found by bisection in 256 B steps), against %zu B of pool storage\n",
+           hi, lo, plan->storage);
+}
+
+static int finish_plan(opts_t *op, ps_source_t src, const char *what)
+{
+    char err[256];
+    ps_plan_t plan;
+    if (ps_plan(src, &op->plan, &plan, err, sizeof err)) {
+        fprintf(stderr, "poolsim plan: %s\n", err);
+        return EXIT_INPUT;
+    }
+    printf("poolsim plan: %s\n", what);
+    ps_report_plan(stdout, &plan, &op->plan, op->arena);
+    if (op->heap_search)
+        heap_search(op, src, &plan);
+    if (op->header) {
+        FILE *f = fopen(op->header, "w");
+        char comment[512];
+        snprintf(comment, sizeof comment, "Planned for %s, headroom %u %%.", what, op->plan.headroom_pct);
+        if (!f || ps_tiers_write_header(f, plan.tiers, plan.n_tiers, comment) || fclose(f)) {
+            fprintf(stderr, "poolsim plan: cannot write %s: %s\n", op->header, strerror(errno));
+            return EXIT_INPUT;
+        }
+        printf("header written to %s\n", op->header);
+    }
+    return plan.verify_failures ? EXIT_INPUT : 0;
+}
+
+static int cmd_plan(opts_t *op)
+{
+    char what[400];
+    if (!op->trace) {
+        char err[256];
+        ps_workload_t *w = ps_workload_new(&op->wl, err, sizeof err);
+        if (!w) {
+            fprintf(stderr, "poolsim plan: %s\n", err);
+            return EXIT_USAGE;
+        }
+        snprintf(what, sizeof what, "synthetic workload, seed %" PRIu64 ", %u h", op->wl.seed, op->hours);
+        int rc = finish_plan(op, (ps_source_t){ wl_next, wl_rewind, w }, what);
+        ps_workload_free(w);
+        return rc;
+    }
+#if PS_HAVE_TRACE
+    ps_trace_t tr;
+    memset(&tr, 0, sizeof tr);
+    if (load_trace("plan", op->trace, &tr))
+        return EXIT_INPUT;
+    if (!tr.has_free_times) {
+        fprintf(stderr, "poolsim plan: %s is a %s trace without free times: the peak of simultaneous "
+                        "allocations is unknown, so no plan can be made from it\n",
+                op->trace, ps_format_name(tr.format));
+        ps_trace_free(&tr);
+        return EXIT_INPUT;
+    }
+    ps_trace_cursor_t cur;
+    snprintf(what, sizeof what, "trace %s (%s format, %zu events)", op->trace, ps_format_name(tr.format), tr.n);
+    int rc = finish_plan(op, ps_source_trace(&cur, &tr), what);
+    ps_trace_free(&tr);
+    return rc;
+#else
+    fprintf(stderr, "poolsim plan: this build has no trace parsers (tools/poolsim/ps_trace.c missing)\n");
+    return EXIT_INPUT;
+#endif
+}
+
+static int cmd_sweep(opts_t *op)
+{
+    char err[256], desc[1024], t1[32], t2[32];
+    uint32_t step = op->level_step ? op->level_step : 8192u;
+    ps_workload_describe(&op->wl, desc, sizeof desc);
+    printf("poolsim sweep: background live set from %u to %u B in steps of %u B over workload %s",
+           op->levels.min, op->levels.max, step, desc);
+    printf("%12s | %8s %12s %10s %9s | %8s %12s\n", "background", "heap", "first heap", "worst", "min free",
+           "pool", "first pool");
+    printf("%12s | %8s %12s %10s %9s | %8s %12s\n", "bytes", "failed", "failure", "largest", "", "failed",
+           "failure");
+    FILE *csv = fopen(op->csv ? op->csv : "poolsim-sweep.csv", "w");
+    if (!csv) {
+        fprintf(stderr, "poolsim sweep: cannot write %s: %s\n", op->csv ? op->csv : "poolsim-sweep.csv",
+                strerror(errno));
+        return EXIT_INPUT;
+    }
+    fprintf(csv, "background_bytes,allocs,heap_failed,heap_first_fail_s,heap_min_largest,heap_min_free,"
+                 "pool_failed,pool_first_fail_s\n");
+    op->eng.interval_ns = op->wl.duration_ns; /* one row per level is enough */
+    op->eng.end_ns = op->wl.duration_ns;
+    void (*prog)(void *, uint64_t, uint64_t) = op->eng.progress;
+    op->eng.progress = NULL;
+    for (uint64_t level = op->levels.min; level <= op->levels.max; level += step) {
+        op->wl.background_bytes = (uint32_t)level;
+        ps_workload_t *w = ps_workload_new(&op->wl, err, sizeof err);
+        if (!w) {
+            fprintf(stderr, "poolsim sweep: %s\n", err);
+            fclose(csv);
+            return EXIT_USAGE;
+        }
+        ps_result_t res;
+        int rc = ps_engine_run(&op->eng, (ps_source_t){ wl_next, wl_rewind, w }, &res, err, sizeof err);
+        ps_workload_free(w);
+        if (rc) {
+            fprintf(stderr, "poolsim sweep: %s\n", err);
+            ps_result_free(&res);
+            fclose(csv);
+            return EXIT_INPUT;
+        }
+        printf("%12" PRIu64 " | %8" PRIu64 " %12s %10u %9u | %8" PRIu64 " %12s\n", level, res.heap_failed,
+               res.heap_failed ? ps_fmt_time(res.heap_first_fail_ns, t1, sizeof t1) : "-", res.heap_min_largest,
+               res.heap_min_free, res.pool_failed,
+               res.pool_failed ? ps_fmt_time(res.pool_first_fail_ns, t2, sizeof t2) : "-");
+        fprintf(csv, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 ",%" PRIu64 "\n", level,
+                res.allocs, res.heap_failed, res.heap_failed ? res.heap_first_fail_ns / 1000000000u : 0,
+                res.heap_min_largest, res.heap_min_free, res.pool_failed,
+                res.pool_failed ? res.pool_first_fail_ns / 1000000000u : 0);
+        ps_result_free(&res);
+        if (prog)
+            fprintf(stderr, "\rpoolsim: background %" PRIu64 " of %u B", level, op->levels.max);
+        if (op->levels.max - level < step)
+            break;
+    }
+    if (prog)
+        fprintf(stderr, "\r%50s\r", "");
+    if (fclose(csv)) {
+        fprintf(stderr, "poolsim sweep: cannot write the CSV\n");
+        return EXIT_INPUT;
+    }
+    printf("(the pool column is the same pool config under the same stream; the background objects "
+           "compete for its tiers too)\nCSV written to %s\n", op->csv ? op->csv : "poolsim-sweep.csv");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage_top(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage_top(stdout);
+        return 0;
+    }
+    opts_t op;
+    memset(&op, 0, sizeof op);
+    op.cmd = argv[1];
+    if (!cmd_bit(op.cmd)) {
+        fprintf(stderr, "poolsim: unknown command '%s'; expected run, replay, plan or sweep\n", op.cmd);
+        usage_top(stderr);
+        return EXIT_USAGE;
+    }
+    ps_workload_defaults(&op.wl);
+    op.hours = 48;
+    op.interval_min = 0; /* 0 = the command's default */
+    op.arena = PS_HEAP_DEFAULT_ARENA;
+    op.tiers_text = PS_DEFAULT_TIERS;
+    ps_plan_defaults(&op.plan);
+    op.level_step = 8192;
+    int rc = parse_args(&op, argc - 2, argv + 2);
+    if (rc == 1) {
+        usage_cmd(stdout, op.cmd);
+        return 0;
+    }
+    if (rc || finish_args(&op))
+        return EXIT_USAGE;
+    if (op.progress || isatty(fileno(stderr)))
+        op.eng.progress = progress;
+
+    switch (cmd_bit(op.cmd)) {
+    case C_RUN: return cmd_run(&op);
+    case C_REPLAY: return cmd_replay(&op);
+    case C_PLAN: return cmd_plan(&op);
+    default: return cmd_sweep(&op);
+    }
+}

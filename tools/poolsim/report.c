@@ -1,0 +1,316 @@
+/* report.c - table, verdicts, CSV, gnuplot, dump analysis, plan. */
+#define _POSIX_C_SOURCE 200809L /* popen, access */
+#include "report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tiers.h"
+
+#define NS_PER_S ((uint64_t)1000000000u)
+#define NS_PER_MIN (60u * NS_PER_S)
+#define NS_PER_HOUR (60u * NS_PER_MIN)
+
+const char *ps_fmt_time(uint64_t t, char *buf, size_t len)
+{
+    /* integer tenths: no floating point in the report either */
+    if (t >= NS_PER_HOUR)
+        snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " h", t / NS_PER_HOUR, (t % NS_PER_HOUR) * 10u / NS_PER_HOUR);
+    else if (t >= NS_PER_MIN)
+        snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " min", t / NS_PER_MIN, (t % NS_PER_MIN) * 10u / NS_PER_MIN);
+    else
+        snprintf(buf, len, "%" PRIu64 ".%03" PRIu64 " s", t / NS_PER_S, (t % NS_PER_S) / 1000000u);
+    return buf;
+}
+
+static void pool_label(const ps_engine_cfg_t *cfg, char *buf, size_t len)
+{
+    ps_tiers_format(cfg->tiers, cfg->n_tiers, buf, len);
+}
+
+void ps_report_table(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
+{
+    char tiers[400], tb[32];
+    pool_label(cfg, tiers, sizeof tiers);
+    fprintf(f, "%10s | %-55s | pools %s\n", "", "heap model (TLSF, ESP-IDF parameters)", tiers);
+    fprintf(f, "%10s | %10s %9s %9s %5s %8s %8s | %10s %8s %8s %8s\n", "time", "total free", "largest",
+            "min larg.", "frag", "failed", "live", "free bytes", "largest", "min larg.", "failed");
+    for (size_t i = 0; i < res->n_samples; i++) {
+        const ps_sample_t *s = &res->samples[i];
+        fprintf(f, "%10s | %10u %9u %9u %4u%% %8u %8u | %10u %8u %9u %8u\n", ps_fmt_time(s->t_ns, tb, sizeof tb),
+                s->heap_free, s->heap_largest, s->heap_min_largest, s->heap_frag_pct, s->heap_failed,
+                s->live_allocs, s->pool_free, s->pool_largest, s->pool_min_largest, s->pool_failed);
+    }
+    fprintf(f, "(failed = allocations that got NULL during the interval; min larg. = the smallest largest-"
+               "allocatable block seen during it; live = allocations alive in the stream)\n");
+}
+
+static void failures_by_size(FILE *f, const uint64_t *by)
+{
+    const char *sep = " (";
+    for (unsigned b = 0; b < PS_BUCKETS; b++)
+        if (by[b]) {
+            fprintf(f, "%s%s B: %" PRIu64, sep, ps_bucket_name(b), by[b]);
+            sep = ", ";
+        }
+    if (sep[0] == ',')
+        fprintf(f, ")");
+}
+
+/* The largest block at the first and last full interval: a falling trend is
+ * what "fragments to death" would look like even before anything fails. */
+static void trend(FILE *f, const ps_result_t *res, int heap)
+{
+    if (res->n_samples < 3)
+        return;
+    const ps_sample_t *a = &res->samples[1], *b = &res->samples[res->n_samples - 1];
+    char ta[32], tb[32];
+    fprintf(f, "; worst largest block in the first interval %u B, in the last %u B (%s / %s)",
+            heap ? a->heap_min_largest : a->pool_min_largest, heap ? b->heap_min_largest : b->pool_min_largest,
+            ps_fmt_time(a->t_ns, ta, sizeof ta), ps_fmt_time(b->t_ns, tb, sizeof tb));
+}
+
+void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
+{
+    char t1[32], t2[32], tiers[400];
+    pool_label(cfg, tiers, sizeof tiers);
+    fprintf(f, "\nstream: %" PRIu64 " allocations, %" PRIu64 " frees over %s; peak %" PRIu64
+               " live allocations, peak %" PRIu64 " B requested at once (heap footprint %" PRIu64
+               " B), largest request %u B\n",
+            res->allocs, res->frees, ps_fmt_time(res->end_ns, t1, sizeof t1), res->peak_live_count,
+            res->peak_live_bytes, res->peak_heap_need, res->max_request);
+    if (res->unknown_frees || res->reused_addrs || res->zero_allocs || res->out_of_order)
+        fprintf(f, "stream oddities: %" PRIu64 " frees of addresses never allocated in the stream (ignored), "
+                   "%" PRIu64 " allocations at a still-live address (the old block freed first), %" PRIu64
+                   " zero-size requests (ignored), %" PRIu64 " events out of time order\n",
+                res->unknown_frees, res->reused_addrs, res->zero_allocs, res->out_of_order);
+
+    fprintf(f, "verdict heap (%u B arena): ", res->heap_arena);
+    if (res->heap_failed) {
+        fprintf(f, "FAILS: %" PRIu64 " of %" PRIu64 " allocations failed, the first at %s", res->heap_failed,
+                res->allocs, ps_fmt_time(res->heap_first_fail_ns, t1, sizeof t1));
+        failures_by_size(f, res->heap_failed_by);
+    } else {
+        fprintf(f, "HOLDS: 0 of %" PRIu64 " allocations failed", res->allocs);
+    }
+    fprintf(f, "; largest free block never below %u B (at %s), free never below %u B, fragmentation at the "
+               "end %u %%",
+            res->heap_min_largest, ps_fmt_time(res->heap_min_largest_ns, t2, sizeof t2), res->heap_min_free,
+            ps_heap_fragmentation_pct(&res->heap_end));
+    trend(f, res, 1);
+    fprintf(f, "\n");
+
+    fprintf(f, "verdict pools (%s, %zu B of storage): ", tiers, res->pool_storage);
+    if (res->pool_failed) {
+        fprintf(f, "FAILS: %" PRIu64 " of %" PRIu64 " allocations failed, the first at %s", res->pool_failed,
+                res->allocs, ps_fmt_time(res->pool_first_fail_ns, t1, sizeof t1));
+        failures_by_size(f, res->pool_failed_by);
+        if (res->pool_end.oversize_requests)
+            fprintf(f, "; %u requests were larger than the largest tier", res->pool_end.oversize_requests);
+    } else {
+        fprintf(f, "HOLDS: 0 of %" PRIu64 " allocations failed", res->allocs);
+    }
+    fprintf(f, "; largest allocatable never below %u B (at %s); %u requests served by a larger tier\n",
+            res->pool_min_largest, ps_fmt_time(res->pool_min_largest_ns, t2, sizeof t2),
+            res->pool_end.fallbacks);
+}
+
+int ps_report_csv(const char *path, const ps_result_t *res)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "t_s,hours,heap_total_free,heap_largest,heap_min_largest,heap_frag_pct,heap_failed,"
+               "heap_failed_total,pool_free,pool_largest,pool_min_largest,pool_failed,pool_failed_total,"
+               "live_allocs,live_bytes\n");
+    for (size_t i = 0; i < res->n_samples; i++) {
+        const ps_sample_t *s = &res->samples[i];
+        fprintf(f, "%" PRIu64 ".%03" PRIu64 ",%" PRIu64 ".%04" PRIu64 ",%u,%u,%u,%u,%u,%" PRIu64 ",%u,%u,%u,%u,%"
+                   PRIu64 ",%u,%" PRIu64 "\n",
+                s->t_ns / NS_PER_S, (s->t_ns % NS_PER_S) / 1000000u, s->t_ns / NS_PER_HOUR,
+                (s->t_ns % NS_PER_HOUR) * 10000u / NS_PER_HOUR, s->heap_free, s->heap_largest,
+                s->heap_min_largest, s->heap_frag_pct, s->heap_failed, s->heap_failed_total, s->pool_free,
+                s->pool_largest, s->pool_min_largest, s->pool_failed, s->pool_failed_total, s->live_allocs,
+                s->live_bytes);
+    }
+    int bad = ferror(f);
+    if (fclose(f) || bad)
+        return -1;
+    return 0;
+}
+
+static int on_path(const char *prog)
+{
+    const char *path = getenv("PATH");
+    char buf[4096];
+    while (path && *path) {
+        size_t n = strcspn(path, ":");
+        if (n > 0 && n + strlen(prog) + 2u < sizeof buf) {
+            snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
+            if (access(buf, X_OK) == 0)
+                return 1;
+        }
+        path += n;
+        if (*path == ':')
+            path++;
+    }
+    return 0;
+}
+
+/* gnuplot string literal: single quotes, a quote doubled. */
+static void gp_quote(FILE *f, const char *s)
+{
+    fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', f);
+        fputc(*s, f);
+    }
+    fputc('\'', f);
+}
+
+int ps_report_plot(const char *png, const char *csv, const char *title, FILE *note)
+{
+    if (!on_path("gnuplot")) {
+        fprintf(note, "note: gnuplot is not on PATH, no plot written (the CSV %s has the data)\n", csv);
+        return 1;
+    }
+    FILE *g = popen("gnuplot", "w");
+    if (!g)
+        return -1;
+    fprintf(g, "set terminal pngcairo size 1100,600\nset output ");
+    gp_quote(g, png);
+    fprintf(g, "\nset datafile separator ','\nset title ");
+    gp_quote(g, title);
+    fprintf(g, " noenhanced\nset xlabel 'simulated hours'\nset ylabel 'bytes'\nset y2label 'failed allocations "
+               "(cumulative)'\nset ytics nomirror\nset y2tics\nset yrange [0:*]\nset y2range [0:*]\n"
+               "set key outside bottom center horizontal\nset grid\n");
+    fprintf(g, "plot ");
+    gp_quote(g, csv);
+    fprintf(g, " using 2:5 with lines lw 2 title 'heap: worst largest free block', '' using 2:3 with lines "
+               "title 'heap: total free', '' using 2:11 with lines lw 2 title 'pools: worst largest allocatable', "
+               "'' using 2:8 axes x1y2 with steps lw 2 title 'heap: failures', '' using 2:13 axes x1y2 with "
+               "steps dt 2 lw 2 title 'pools: failures'\n");
+    int st = pclose(g);
+    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return -1;
+    return 0;
+}
+
+/* Local, so the report builds before the trace parsers exist. */
+static const char *format_name(ps_format_t f)
+{
+    return f == PS_FMT_SYSVIEW ? "sysview" : f == PS_FMT_DUMP ? "dump" : f == PS_FMT_PLAIN ? "plain" : "unknown";
+}
+
+static int cmp_desc_size(const void *a, const void *b)
+{
+    const ps_event_t *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size > y->size ? -1 : 1;
+    return x->t_ns < y->t_ns ? -1 : x->t_ns > y->t_ns;
+}
+
+void ps_report_dump(FILE *f, const char *name, const ps_trace_t *tr)
+{
+    uint64_t records = 0, freed = 0, live = 0, live_bytes = 0, bytes = 0;
+    uint64_t hist[33] = { 0 }, live_hist[33] = { 0 };
+    for (size_t i = 0; i < tr->n; i++) {
+        const ps_event_t *e = &tr->ev[i];
+        if (e->kind != PS_EV_ALLOC)
+            continue;
+        unsigned b = e->size ? 32u - (unsigned)__builtin_clz(e->size) : 0u; /* size < 2^b */
+        records++;
+        bytes += e->size;
+        hist[b]++;
+        if (e->freed) {
+            freed++;
+        } else {
+            live++;
+            live_bytes += e->size;
+            live_hist[b]++;
+        }
+    }
+    fprintf(f, "%s: a heap_trace_dump (%s) with %" PRIu64 " allocation records.\n", name,
+            format_name(tr->format), records);
+    fprintf(f, "This format records no free times, so poolsim cannot replay it in time: no fragmentation "
+               "history, no per-hour table, no pool comparison. What it can tell:\n");
+    fprintf(f, "  records: %" PRIu64 " (%" PRIu64 " bytes requested), %" PRIu64 " freed, %" PRIu64
+               " still alive holding %" PRIu64 " bytes\n",
+            records, bytes, freed, live, live_bytes);
+    if (tr->dump_total_allocations || tr->dump_total_frees)
+        fprintf(f, "  trace summary: %" PRIu64 " allocations, %" PRIu64 " frees in total%s\n",
+                tr->dump_total_allocations, tr->dump_total_frees,
+                tr->dump_overflowed ? " (the trace buffer overflowed: records are incomplete)" : "");
+    else if (tr->dump_overflowed)
+        fprintf(f, "  the trace buffer overflowed: records are incomplete\n");
+    fprintf(f, "  sizes (all records / still alive):\n");
+    for (unsigned b = 0; b < 33; b++)
+        if (hist[b])
+            fprintf(f, "    %10u..%-10u %8" PRIu64 " %8" PRIu64 "\n", b ? 1u << (b - 1u) : 0u,
+                    b ? (uint32_t)((1ull << b) - 1u) : 0u, hist[b], live_hist[b]);
+    if (live) {
+        ps_event_t *cand = malloc(live * sizeof *cand);
+        if (cand) {
+            size_t n = 0;
+            for (size_t i = 0; i < tr->n; i++)
+                if (tr->ev[i].kind == PS_EV_ALLOC && !tr->ev[i].freed)
+                    cand[n++] = tr->ev[i];
+            qsort(cand, n, sizeof *cand, cmp_desc_size);
+            fprintf(f, "  leak candidates (never freed in the trace), largest first:\n");
+            for (size_t i = 0; i < n && i < 10u; i++)
+                fprintf(f, "    %8u bytes @ 0x%08" PRIx64 " (record %" PRIu64 ")%s%s\n", cand[i].size,
+                        cand[i].addr, cand[i].t_ns, cand[i].task ? " task " : "",
+                        cand[i].task && cand[i].task < tr->n_tasks ? tr->tasks[cand[i].task] : "");
+            if (n > 10u)
+                fprintf(f, "    ... and %zu more\n", n - 10u);
+            free(cand);
+        }
+    }
+    fprintf(f, "  for a replay, record with host-based tracing (SystemView, HEAP: Allocated/Freed lines) or "
+               "tierpool's plain event format.\n");
+}
+
+void ps_report_plan(FILE *f, const ps_plan_t *p, const ps_plan_cfg_t *cfg, uint32_t heap_arena)
+{
+    char tiers[400];
+    ps_tiers_format(p->tiers, p->n_tiers, tiers, sizeof tiers);
+    fprintf(f, "plan for %" PRIu64 " allocations (largest request %u B), headroom %u %%:\n", p->allocs,
+            p->max_request, cfg->headroom_pct);
+    fprintf(f, "  %-6s %10s %8s %12s %10s  %s\n", "tier", "block size", "count", "block bytes", "peak live",
+            "serves requests of");
+    uint32_t lo = 1;
+    for (size_t i = 0; i < p->n_tiers; i++) {
+        fprintf(f, "  %-6zu %10u %8u %12" PRIu64, i, p->tiers[i].block_size, p->tiers[i].block_count,
+                (uint64_t)p->tiers[i].block_size * p->tiers[i].block_count);
+        if (p->range_peak[i]) {
+            fprintf(f, " %10u  %u..%u B\n", p->range_peak[i], lo, p->tiers[i].block_size);
+            lo = p->tiers[i].block_size + 1u;
+        } else {
+            fprintf(f, " %10s  (more blocks for the tier above: split at %u per tier)\n", "", TP_MAX_BLOCKS_PER_TIER);
+        }
+    }
+    fprintf(f, "  --tiers %s\n", tiers);
+    fprintf(f, "  pool RAM: %zu B of storage (tp_pool_storage_size: %" PRIu64 " B of blocks + bitmaps and "
+               "alignment) + %zu B for the tp_pool_t\n",
+            p->storage, p->block_bytes, sizeof(tp_pool_t));
+    fprintf(f, "  heap model peak need: %" PRIu64 " B (the live requests' footprints at their peak: "
+               "4-byte headers, 4-byte rounding, 12-byte minimum%s; %" PRIu64 " B requested, %" PRIu64
+               " blocks); the heap needs more than this in practice (fragmentation, 8 B pool overhead), "
+               "the simulated arena is %u B\n",
+            p->peak_heap_need, cfg->poison != PS_POISON_NONE ? ", poisoning" : "", p->peak_live_bytes,
+            p->peak_live_count, heap_arena);
+    fprintf(f, "  candidates: %u block sizes (%s)\n", p->n_candidates,
+            p->sizes_per_octave ? "request sizes merged into geometric buckets" : "every distinct request size");
+    if (p->unknown_frees)
+        fprintf(f, "  %" PRIu64 " frees of addresses never allocated in the stream were ignored\n", p->unknown_frees);
+    if (p->verify_failures)
+        fprintf(f, "  WARNING: replaying the plan still fails %" PRIu64 " allocations\n", p->verify_failures);
+    else
+        fprintf(f, "  replay of the stream through this plan: 0 failed allocations%s\n",
+                p->bump_rounds ? " (after raising split tiers' counts)" : "");
+}

@@ -1,0 +1,125 @@
+/* The engine on a small hand-made stream: counts, samples and odd events. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "engine.h"
+#include "tiers.h"
+
+#define S 1000000000ull
+#define H (3600ull * S)
+
+static ps_event_t A(uint64_t t, uint64_t addr, uint32_t size)
+{
+    ps_event_t e = { t, addr, size, PS_EV_ALLOC, 0, 0 };
+    return e;
+}
+
+static ps_event_t F(uint64_t t, uint64_t addr)
+{
+    ps_event_t e = { t, addr, 0, PS_EV_FREE, 0, 0 };
+    return e;
+}
+
+static void setup_cfg(ps_engine_cfg_t *c, const char *tiers, size_t arena)
+{
+    char err[200];
+    memset(c, 0, sizeof *c);
+    c->heap.arena_size = arena;
+    assert_int_equal(ps_tiers_parse(tiers, c->tiers, &c->n_tiers, err, sizeof err), 0);
+    c->interval_ns = H;
+}
+
+static void test_small_stream(void **state)
+{
+    (void)state;
+    const ps_event_t ev[] = {
+        A(0, 1, 100),
+        A(1 * S, 2, 200), A(1 * S, 3, 300), A(1 * S, 4, 50), /* pool: 50 B finds both tiers full */
+        F(2 * S, 99),                                        /* never allocated */
+        A(3 * S, 2, 64),                                     /* address 2 again: its free was lost */
+        F(H + H / 2, 1),
+        A(2 * H + H / 2, 5, 5000),                           /* larger than any tier */
+        A(3 * H, 6, 9000),                                   /* larger than the heap */
+        F(3 * H, 4),
+    };
+    ps_engine_cfg_t cfg;
+    setup_cfg(&cfg, "256x2,1024x1", 8192);
+    ps_array_cursor_t cur;
+    ps_result_t res;
+    char err[200];
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, sizeof ev / sizeof ev[0]), &res, err, sizeof err), 0);
+
+    assert_int_equal(res.events, 10);
+    assert_int_equal(res.allocs, 7);
+    assert_int_equal(res.frees, 2);
+    assert_int_equal(res.unknown_frees, 1);
+    assert_int_equal(res.reused_addrs, 1);
+    assert_int_equal(res.heap_failed, 1);
+    assert_int_equal(res.heap_failed_by[PS_BUCKET_HUGE], 1);
+    assert_int_equal(res.heap_first_fail_ns, 3 * H);
+    assert_int_equal(res.pool_failed, 3);
+    assert_int_equal(res.pool_failed_by[PS_BUCKET_256], 1);
+    assert_int_equal(res.pool_failed_by[PS_BUCKET_HUGE], 2);
+    assert_int_equal(res.pool_first_fail_ns, 1 * S);
+    assert_int_equal(res.max_request, 9000);
+    assert_int_equal(res.end_ns, 3 * H);
+    /* peak at 3 h: 64, 300, 50, 5000 and 9000 B live (failed requests count too) */
+    assert_int_equal(res.peak_live_count, 5);
+    assert_int_equal(res.peak_live_bytes, 64 + 300 + 50 + 5000 + 9000);
+    assert_int_equal(res.peak_heap_need, 68 + 304 + 56 + 5004 + 9004);
+
+    /* samples at 0, 1 h, 2 h, 3 h */
+    assert_int_equal(res.n_samples, 4);
+    assert_int_equal(res.samples[0].t_ns, 0);
+    assert_int_equal(res.samples[0].heap_free, 8192 - 8);
+    assert_int_equal(res.samples[0].pool_free, 2 * 256 + 1024);
+    assert_int_equal(res.samples[0].pool_largest, 1024);
+    assert_int_equal(res.samples[1].t_ns, H);
+    assert_int_equal(res.samples[1].pool_failed, 1);
+    assert_int_equal(res.samples[1].heap_failed, 0);
+    assert_int_equal(res.samples[1].live_allocs, 4);
+    assert_int_equal(res.samples[2].live_allocs, 3);
+    assert_int_equal(res.samples[3].t_ns, 3 * H);
+    assert_int_equal(res.samples[3].pool_failed, 2);
+    assert_int_equal(res.samples[3].heap_failed, 1);
+    assert_int_equal(res.samples[3].heap_failed_total, 1);
+    assert_int_equal(res.samples[3].pool_failed_total, 3);
+    /* live at the end: 2 (64 B), 3 (300 B), 5 (5000 B, heap only), 6 failed in both */
+    assert_int_equal(res.samples[3].live_allocs, 4);
+    assert_int_equal(res.heap_end.used_blocks, 3);
+    assert_int_equal(res.heap_end.used_bytes, 68 + 304 + 5004);
+    assert_int_equal(res.pool_end.blocks_in_use, 2);
+    ps_result_free(&res);
+}
+
+static void test_bad_config(void **state)
+{
+    (void)state;
+    ps_engine_cfg_t cfg;
+    setup_cfg(&cfg, "256x2", 8192);
+    cfg.n_tiers = 0;
+    ps_array_cursor_t cur;
+    ps_result_t res;
+    char err[200];
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, NULL, 0), &res, err, sizeof err), -1);
+    ps_result_free(&res);
+    setup_cfg(&cfg, "256x2", 16);
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, NULL, 0), &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "arena"));
+    ps_result_free(&res);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_small_stream),
+        cmocka_unit_test(test_bad_config),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

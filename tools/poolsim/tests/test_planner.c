@@ -1,0 +1,168 @@
+/*
+ * The planner: its plan, replayed through tierpool, fails nothing; it is no
+ * bigger than necessary on a stream whose answer is known; headroom and
+ * tier splitting work.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "planner.h"
+#include "tiers.h"
+#include "workload.h"
+
+#define S 1000000000ull
+
+static int wl_next(void *ctx, ps_event_t *ev) { return ps_workload_next(ctx, ev); }
+static void wl_rewind(void *ctx) { ps_workload_rewind(ctx); }
+
+static uint64_t replay_failures(ps_source_t src, const ps_plan_t *plan)
+{
+    ps_engine_cfg_t c;
+    memset(&c, 0, sizeof c);
+    memcpy(c.tiers, plan->tiers, sizeof c.tiers);
+    c.n_tiers = plan->n_tiers;
+    ps_result_t res;
+    char err[200];
+    assert_int_equal(ps_engine_run(&c, src, &res, err, sizeof err), 0);
+    uint64_t failed = res.pool_failed;
+    ps_result_free(&res);
+    return failed;
+}
+
+static void check_plan_shape(const ps_plan_t *p)
+{
+    assert_true(p->n_tiers >= 1 && p->n_tiers <= TP_CFG_MAX_TIERS);
+    for (size_t i = 0; i < p->n_tiers; i++) {
+        assert_true(p->tiers[i].block_count >= 1 && p->tiers[i].block_count <= TP_MAX_BLOCKS_PER_TIER);
+        if (i)
+            assert_true(p->tiers[i].block_size > p->tiers[i - 1].block_size);
+    }
+    assert_int_equal(p->storage, tp_pool_storage_size(p->tiers, p->n_tiers));
+    assert_true(p->tiers[p->n_tiers - 1].block_size >= p->max_request);
+}
+
+static void test_synthetic_zero_failures(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        ps_workload_cfg_t c;
+        char err[200];
+        ps_workload_defaults(&c);
+        c.seed = seed;
+        c.duration_ns = 4ull * 3600u * S; /* long enough for the trickle to fill the seed's 100 blocks */
+        c.background_bytes = seed == 3 ? 20000u : 0u;
+        ps_workload_t *w = ps_workload_new(&c, err, sizeof err);
+        assert_non_null(w);
+        ps_source_t src = { wl_next, wl_rewind, w };
+        ps_plan_cfg_t pc;
+        ps_plan_defaults(&pc);
+        ps_plan_t plan;
+        assert_int_equal(ps_plan(src, &pc, &plan, err, sizeof err), 0);
+        check_plan_shape(&plan);
+        assert_int_equal(plan.verify_failures, 0);
+        /* an independent replay agrees */
+        assert_int_equal(replay_failures(src, &plan), 0);
+        /* and the seed's default tiers do fail on it (so the test can tell) */
+        ps_plan_t seed_tiers = plan;
+        assert_int_equal(ps_tiers_parse(PS_DEFAULT_TIERS, seed_tiers.tiers, &seed_tiers.n_tiers, err, sizeof err), 0);
+        assert_true(replay_failures(src, &seed_tiers) > 0);
+        ps_workload_free(w);
+    }
+}
+
+/* Two sizes whose peaks are known: 10 of 100 B at once, then 3 of 1000 B. */
+static void test_known_answer(void **state)
+{
+    (void)state;
+    ps_event_t ev[64];
+    size_t n = 0;
+    for (unsigned i = 0; i < 10; i++)
+        ev[n++] = (ps_event_t){ i, 100 + i, 100, PS_EV_ALLOC, 0, 0 };
+    for (unsigned i = 0; i < 10; i++)
+        ev[n++] = (ps_event_t){ 20 + i, 100 + i, 0, PS_EV_FREE, 0, 0 };
+    for (unsigned i = 0; i < 3; i++)
+        ev[n++] = (ps_event_t){ 40 + i, 200 + i, 1000, PS_EV_ALLOC, 0, 0 };
+    ev[n++] = (ps_event_t){ 50, 999, 0, PS_EV_FREE, 0, 0 }; /* unknown */
+    ps_array_cursor_t cur;
+    ps_source_t src = ps_source_array(&cur, ev, n);
+    ps_plan_cfg_t pc;
+    ps_plan_defaults(&pc);
+    pc.headroom_pct = 0;
+    ps_plan_t plan;
+    char err[200];
+    assert_int_equal(ps_plan(src, &pc, &plan, err, sizeof err), 0);
+    /* separate tiers are cheaper than one 1000-byte tier of 10 blocks */
+    assert_int_equal(plan.n_tiers, 2);
+    assert_int_equal(plan.tiers[0].block_size, 100);
+    assert_int_equal(plan.tiers[0].block_count, 10);
+    assert_int_equal(plan.tiers[1].block_size, 1000);
+    assert_int_equal(plan.tiers[1].block_count, 3);
+    assert_int_equal(plan.unknown_frees, 1);
+    assert_int_equal(plan.peak_live_count, 10);
+    assert_int_equal(plan.peak_heap_need, 3 * 1004); /* the three 1000s outweigh the ten 100s */
+    assert_int_equal(replay_failures(src, &plan), 0);
+    /* 25 % headroom: ceil(10 * 1.25) = 13, ceil(3 * 1.25) = 4 */
+    pc.headroom_pct = 25;
+    assert_int_equal(ps_plan(src, &pc, &plan, err, sizeof err), 0);
+    assert_int_equal(plan.tiers[0].block_count, 13);
+    assert_int_equal(plan.tiers[1].block_count, 4);
+    /* one tier at most: the 1000-byte tier has to hold all 10 */
+    pc.headroom_pct = 0;
+    pc.max_tiers = 1;
+    assert_int_equal(ps_plan(src, &pc, &plan, err, sizeof err), 0);
+    assert_int_equal(plan.n_tiers, 1);
+    assert_int_equal(plan.tiers[0].block_count, 10);
+}
+
+/* 2500 tiny blocks alive at once: more than one tier can hold. */
+static void test_split_tiers(void **state)
+{
+    (void)state;
+    enum { N = 2500 };
+    ps_event_t *ev = calloc(N + 1, sizeof *ev);
+    assert_non_null(ev);
+    for (unsigned i = 0; i < N; i++)
+        ev[i] = (ps_event_t){ i, i + 1, 8 + (i % 2) * 4, PS_EV_ALLOC, 0, 0 };
+    ev[N] = (ps_event_t){ N, 100000, 4000, PS_EV_ALLOC, 0, 0 };
+    ps_array_cursor_t cur;
+    ps_source_t src = ps_source_array(&cur, ev, N + 1);
+    ps_plan_cfg_t pc;
+    ps_plan_defaults(&pc);
+    ps_plan_t plan;
+    char err[200];
+    assert_int_equal(ps_plan(src, &pc, &plan, err, sizeof err), 0);
+    check_plan_shape(&plan);
+    assert_true(plan.n_tiers >= 4);
+    assert_int_equal(plan.verify_failures, 0);
+    assert_int_equal(replay_failures(src, &plan), 0);
+    free(ev);
+}
+
+static void test_empty_stream(void **state)
+{
+    (void)state;
+    ps_array_cursor_t cur;
+    ps_plan_cfg_t pc;
+    ps_plan_defaults(&pc);
+    ps_plan_t plan;
+    char err[200];
+    assert_int_equal(ps_plan(ps_source_array(&cur, NULL, 0), &pc, &plan, err, sizeof err), -1);
+    assert_non_null(strstr(err, "no allocations"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_synthetic_zero_failures),
+        cmocka_unit_test(test_known_answer),
+        cmocka_unit_test(test_split_tiers),
+        cmocka_unit_test(test_empty_stream),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

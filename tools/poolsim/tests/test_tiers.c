@@ -1,0 +1,93 @@
+/* The --tiers notation: what parses, what is refused and why. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tiers.h"
+
+static void test_parse_default(void **state)
+{
+    (void)state;
+    tp_tier_t t[TP_CFG_MAX_TIERS];
+    size_t n = 0;
+    char err[256], back[200];
+    assert_int_equal(ps_tiers_parse(PS_DEFAULT_TIERS, t, &n, err, sizeof err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(t[0].block_size, 256);
+    assert_int_equal(t[0].block_count, 64);
+    assert_int_equal(t[2].block_size, 4096);
+    assert_int_equal(t[2].block_count, 12);
+    ps_tiers_format(t, n, back, sizeof back);
+    assert_string_equal(back, PS_DEFAULT_TIERS);
+    assert_int_equal(ps_tiers_block_bytes(t, n), 64 * 256 + 24 * 1024 + 12 * 4096);
+    assert_int_equal(ps_tiers_parse("12X1", t, &n, err, sizeof err), 0);
+    assert_int_equal(n, 1);
+}
+
+static void expect_error(const char *text, const char *fragment)
+{
+    tp_tier_t t[TP_CFG_MAX_TIERS];
+    size_t n = 99;
+    char err[256] = "";
+    assert_int_equal(ps_tiers_parse(text, t, &n, err, sizeof err), -1);
+    assert_int_equal(n, 99); /* untouched */
+    if (!strstr(err, fragment))
+        fail_msg("'%s': message '%s' lacks '%s'", text, err, fragment);
+}
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    expect_error("", "empty");
+    expect_error("256", "not SIZExCOUNT");
+    expect_error("256x", "not SIZExCOUNT");
+    expect_error("x64", "not SIZExCOUNT");
+    expect_error("256x64,", "not SIZExCOUNT");
+    expect_error("256x64;1024x2", "unexpected ';'");
+    expect_error("-256x64", "not SIZExCOUNT");
+    expect_error("256x0", "count 0 is not within 1..1024");
+    expect_error("256x1025", "not within 1..1024");
+    expect_error("0x5", "block size 0");
+    expect_error("1024x2,256x4", "strictly increase");
+    expect_error("256x2,256x4", "strictly increase");
+    expect_error("99999999999x1", "not within 1..2147483648");
+    expect_error("999999999999x1", "not SIZExCOUNT");
+    expect_error("2147483648x2", "above 2^31");
+    expect_error("4x1,8x1,12x1,16x1,20x1,24x1,28x1,32x1,36x1,40x1,44x1,48x1,52x1,56x1,60x1,64x1,68x1",
+                 "more than 16 tiers");
+}
+
+static void test_header(void **state)
+{
+    (void)state;
+    tp_tier_t t[2] = { { 64, 10 }, { 512, 3 } };
+    char buf[4096];
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(ps_tiers_write_header(f, t, 2, "test"), 0);
+    rewind(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "#define TP_CFG_DEFAULT_TIERS(X)"));
+    assert_non_null(strstr(buf, "X(64, 10)"));
+    assert_non_null(strstr(buf, "X(512, 3)"));
+    assert_non_null(strstr(buf, "static const tp_tier_t poolsim_tiers"));
+    assert_non_null(strstr(buf, "--tiers 64x10,512x3"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_default),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_header),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+/* The synthetic workloads: deterministic from the seed, time-ordered, consistent. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "workload.h"
+
+#define HOUR 3600000000000ull
+
+static ps_workload_t *make(uint64_t seed, uint64_t hours, uint32_t background)
+{
+    ps_workload_cfg_t c;
+    char err[200];
+    ps_workload_defaults(&c);
+    c.seed = seed;
+    c.duration_ns = hours * HOUR;
+    c.background_bytes = background;
+    ps_workload_t *w = ps_workload_new(&c, err, sizeof err);
+    assert_non_null(w);
+    return w;
+}
+
+/* A digest of the whole stream: equal streams give equal digests. */
+static uint64_t digest(ps_workload_t *w, uint64_t *count)
+{
+    uint64_t h = 1469598103934665603ull;
+    ps_event_t e;
+    *count = 0;
+    while (ps_workload_next(w, &e)) {
+        uint64_t parts[4] = { e.t_ns, e.addr, e.size, (uint64_t)e.kind << 8 | e.task };
+        for (int i = 0; i < 4; i++)
+            h = (h ^ parts[i]) * 1099511628211ull;
+        (*count)++;
+    }
+    return h;
+}
+
+static void test_same_seed_same_stream(void **state)
+{
+    (void)state;
+    uint64_t n1, n2, n3;
+    ps_workload_t *a = make(7, 2, 20000), *b = make(7, 2, 20000);
+    uint64_t d1 = digest(a, &n1), d2 = digest(b, &n2);
+    assert_true(n1 > 10000);
+    assert_int_equal(n1, n2);
+    assert_true(d1 == d2);
+    /* rewinding replays the same stream */
+    ps_workload_rewind(a);
+    assert_true(digest(a, &n3) == d1);
+    assert_int_equal(n3, n1);
+    ps_workload_free(a);
+    ps_workload_free(b);
+}
+
+static void test_other_seed_other_stream(void **state)
+{
+    (void)state;
+    uint64_t n1, n2;
+    ps_workload_t *a = make(7, 2, 0), *b = make(8, 2, 0);
+    assert_true(digest(a, &n1) != digest(b, &n2));
+    ps_workload_free(a);
+    ps_workload_free(b);
+}
+
+/* Time order, every free matches a live alloc, sizes within the sources' ranges,
+ * the pattern ring and the trickle cap respected, the background level held. */
+static void test_stream_is_consistent(void **state)
+{
+    (void)state;
+    ps_workload_t *w = make(3, 6, 30000);
+    enum { MAXID = 1 << 22 };
+    uint32_t *size = calloc(MAXID, sizeof *size);
+    uint8_t *src = calloc(MAXID, 1);
+    assert_non_null(size);
+    assert_non_null(src);
+    ps_event_t e;
+    uint64_t last = 0, trickle = 0, bg = 0, bg_max = 0;
+    unsigned patterns = 0, max_patterns = 0, per_src[PS_SRC_COUNT] = { 0 };
+    while (ps_workload_next(w, &e)) {
+        assert_true(e.t_ns >= last);
+        assert_true(e.t_ns <= 6 * HOUR);
+        last = e.t_ns;
+        assert_true(e.addr < MAXID);
+        if (e.kind == PS_EV_ALLOC) {
+            assert_int_equal(size[e.addr], 0);
+            assert_true(e.size > 0);
+            size[e.addr] = e.size;
+            src[e.addr] = (uint8_t)e.task;
+            per_src[e.task]++;
+            switch (e.task) {
+            case PS_SRC_WS: assert_true(e.size >= 32 && e.size <= 4096); break;
+            case PS_SRC_CMD: assert_true(e.size >= 8 && e.size <= 256); break;
+            case PS_SRC_PATTERN: assert_int_equal(e.size, 1024); patterns++; break;
+            case PS_SRC_TRICKLE: assert_true(e.size >= 16 && e.size <= 128); trickle += e.size; break;
+            case PS_SRC_BURST: assert_true(e.size >= 1024 && e.size <= 4096); break;
+            case PS_SRC_BACKGROUND: bg += e.size; break;
+            default: fail_msg("unknown source %u", e.task);
+            }
+        } else {
+            assert_true(size[e.addr] > 0); /* frees only live blocks */
+            assert_int_not_equal(src[e.addr], PS_SRC_TRICKLE);
+            if (src[e.addr] == PS_SRC_PATTERN)
+                patterns--;
+            if (src[e.addr] == PS_SRC_BACKGROUND)
+                bg -= size[e.addr];
+            size[e.addr] = 0;
+        }
+        if (patterns > max_patterns)
+            max_patterns = patterns;
+        if (bg > bg_max)
+            bg_max = bg;
+    }
+    assert_int_equal(max_patterns, 8);
+    assert_true(trickle <= 8192);
+    assert_true(bg_max >= 30000 && bg_max < 30000 + 2048);
+    /* rates: about 600 frames a minute for 6 hours */
+    assert_true(per_src[PS_SRC_WS] > 6 * 60 * 600 * 9 / 10 && per_src[PS_SRC_WS] < 6 * 60 * 600 * 11 / 10);
+    assert_true(per_src[PS_SRC_BURST] == 8 * 24 || per_src[PS_SRC_BURST] == 8 * 23 || per_src[PS_SRC_BURST] == 8 * 25);
+    free(size);
+    free(src);
+    ps_workload_free(w);
+}
+
+static void test_bad_config(void **state)
+{
+    (void)state;
+    ps_workload_cfg_t c;
+    char err[200];
+    ps_workload_defaults(&c);
+    c.ws_size.min = 5000; /* min above max */
+    assert_null(ps_workload_new(&c, err, sizeof err));
+    assert_non_null(strstr(err, "WebSocket"));
+    ps_workload_defaults(&c);
+    c.duration_ns = 0;
+    assert_null(ps_workload_new(&c, err, sizeof err));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_seed_same_stream),
+        cmocka_unit_test(test_other_seed_other_stream),
+        cmocka_unit_test(test_stream_is_consistent),
+        cmocka_unit_test(test_bad_config),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,33 @@
+/*
+ * tiers.h - pool configurations as text: the --tiers notation
+ * "256x64,1024x24,4096x12" (block size x block count, smallest size first)
+ * and the C header the planner writes.
+ */
+#ifndef PS_TIERS_H
+#define PS_TIERS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tierpool.h"
+
+#define PS_DEFAULT_TIERS "256x64,1024x24,4096x12"
+
+/*
+ * Parse text into tiers (up to TP_CFG_MAX_TIERS). Returns 0, or -1 with a
+ * message in err saying what was wrong and what is accepted. Checks exactly
+ * what tp_pool_init checks: sizes > 0 and strictly increasing, counts
+ * 1..TP_MAX_BLOCKS_PER_TIER, at most TP_CFG_MAX_TIERS tiers, 2^31 bytes.
+ */
+int ps_tiers_parse(const char *text, tp_tier_t *tiers, size_t *n_tiers, char *err, size_t err_len);
+
+/* "256x64,1024x24,4096x12" into buf (truncated to len). */
+void ps_tiers_format(const tp_tier_t *tiers, size_t n, char *buf, size_t len);
+
+/* Sum of size * count. */
+uint64_t ps_tiers_block_bytes(const tp_tier_t *tiers, size_t n);
+
+/* The planner's header: TP_CFG_DEFAULT_TIERS(X) and a static const tp_tier_t array. */
+int ps_tiers_write_header(FILE *f, const tp_tier_t *tiers, size_t n, const char *comment);
+
+#endif /* PS_TIERS_H */
