@@ -344,24 +344,24 @@ static inline tp_tier_state_t *tier_of(tp_pool_t *pool, uintptr_t a, uint32_t *o
 /* tp_free of an address in no tier: NULL, an uninitialised pool, or foreign. */
 TP_COLD static tp_err_t free_outside(tp_pool_t *pool, const void *ptr)
 {
-    if (ptr == NULL) {
-        return pool_ok(pool) ? TP_OK : TP_ERR_INVALID_ARG;
-    }
     if (!pool_ok(pool)) {
-        return TP_ERR_INVALID_ARG;
+        return TP_ERR_INVALID_ARG; /* and its lock may not be initialised */
     }
+    if (ptr == NULL) {
+        return TP_OK;
+    }
+    POOL_LOCK(pool);
     pool->foreign_frees++;
+    POOL_UNLOCK(pool);
     return TP_ERR_FOREIGN_PTR;
 }
 
-TP_COLD static tp_err_t free_refused(tp_pool_t *pool, tp_err_t err)
+TP_COLD static tp_err_t free_misaligned(tp_pool_t *pool)
 {
-    if (err == TP_ERR_BAD_PTR) {
-        pool->bad_frees++;
-    } else {
-        pool->double_frees++;
-    }
-    return err;
+    POOL_LOCK(pool);
+    pool->bad_frees++;
+    POOL_UNLOCK(pool);
+    return TP_ERR_BAD_PTR;
 }
 
 /* Block index of an offset in tier t; *rest = bytes past that block's start. */
@@ -381,32 +381,38 @@ static inline uint32_t index_of(const tp_tier_state_t *t, uint32_t offset, uint3
     return offset >> t->shift;
 }
 
+/*
+ * Tier geometry (base, span, block size) never changes after tp_pool_init, so
+ * finding the block needs no lock; only the bitmap and counters do. That also
+ * keeps an uninitialised pool's lock untouched (on ESP-IDF an all-zero
+ * portMUX is not a valid unlocked spinlock).
+ */
 tp_err_t tp_free(tp_pool_t *pool, void *ptr)
 {
     if (pool == NULL) {
         return TP_ERR_INVALID_ARG;
     }
     uint32_t offset = 0, rest;
-    tp_err_t err;
-    POOL_LOCK(pool);
     tp_tier_state_t *t = tier_of(pool, (uintptr_t)ptr, &offset);
     if (t == NULL) {
-        err = free_outside(pool, ptr);
+        return free_outside(pool, ptr);
+    }
+    const uint32_t index = index_of(t, offset, &rest);
+    if (rest != 0u) {
+        return free_misaligned(pool);
+    }
+    const uint32_t w = index >> 5;
+    const uint32_t bit = 1u << (index & 31u);
+    tp_err_t err = TP_OK;
+    POOL_LOCK(pool);
+    if (t->map[w] & bit) {
+        pool->double_frees++;
+        err = TP_ERR_DOUBLE_FREE;
     } else {
-        const uint32_t index = index_of(t, offset, &rest);
-        const uint32_t w = index >> 5;
-        const uint32_t bit = 1u << (index & 31u);
-        if (rest != 0u) {
-            err = free_refused(pool, TP_ERR_BAD_PTR);
-        } else if (t->map[w] & bit) {
-            err = free_refused(pool, TP_ERR_DOUBLE_FREE);
-        } else {
-            t->map[w] |= bit;
-            t->summary |= 1u << w;
-            t->in_use--;
-            t->frees++;
-            err = TP_OK;
-        }
+        t->map[w] |= bit;
+        t->summary |= 1u << w;
+        t->in_use--;
+        t->frees++;
     }
     POOL_UNLOCK(pool);
     return err;
@@ -417,7 +423,7 @@ tp_err_t tp_free(tp_pool_t *pool, void *ptr)
 tp_irqstate_t tp_pool_lock(tp_pool_t *pool)
 {
 #if TP_CFG_THREAD_SAFE
-    return pool != NULL ? tp_port_enter(&pool->lock) : 0u;
+    return pool_ok(pool) ? tp_port_enter(&pool->lock) : 0u;
 #else
     (void)pool;
     return 0u;
@@ -427,7 +433,7 @@ tp_irqstate_t tp_pool_lock(tp_pool_t *pool)
 void tp_pool_unlock(tp_pool_t *pool, tp_irqstate_t state)
 {
 #if TP_CFG_THREAD_SAFE
-    if (pool != NULL) {
+    if (pool_ok(pool)) {
         tp_port_exit(&pool->lock, state);
     }
 #else
