@@ -7,5 +7,10 @@ set(TP_CORE_SOURCES
 )
 # Diagnostics and recovery modules (portable; they reach the system through tp_sys.h).
 set(TP_DIAG_SOURCES
+    src/tp_crash.c
+    src/tp_stack.c
+    src/tp_health.c
+    src/tp_gate.c
+    src/tp_track.c
 )
 set(TP_PORT_HOST_SOURCES port/host/tp_port_host.c)

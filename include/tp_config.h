@@ -15,11 +15,20 @@
 /* ESP-IDF: translate the component's Kconfig choices (sdkconfig.h) into TP_CFG_*. */
 #if defined(ESP_PLATFORM) && !defined(TP_NO_KCONFIG)
 #include "sdkconfig.h"
-#if defined(CONFIG_TP_THREAD_SAFE) && !defined(TP_CFG_THREAD_SAFE)
+/* A Kconfig bool that is off is not defined at all in sdkconfig.h. */
+#if !defined(TP_CFG_THREAD_SAFE)
+#if defined(CONFIG_TP_THREAD_SAFE)
 #define TP_CFG_THREAD_SAFE 1
+#else
+#define TP_CFG_THREAD_SAFE 0
 #endif
-#if defined(CONFIG_TP_TRACKING) && !defined(TP_CFG_TRACKING)
+#endif
+#if !defined(TP_CFG_TRACKING)
+#if defined(CONFIG_TP_TRACKING)
 #define TP_CFG_TRACKING 1
+#else
+#define TP_CFG_TRACKING 0
+#endif
 #endif
 #if defined(CONFIG_TP_MAX_TIERS) && !defined(TP_CFG_MAX_TIERS)
 #define TP_CFG_MAX_TIERS CONFIG_TP_MAX_TIERS

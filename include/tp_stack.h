@@ -1,0 +1,125 @@
+/*
+ * tp_stack.h - stack guard: watermark checks and stacks that grow after an
+ * overflow.
+ *
+ * Tasks are registered with their stack sizes (bytes; ESP-IDF FreeRTOS sizes
+ * and high-water marks are in bytes). tp_stack_check asks the port for each
+ * task's unused stack (tp_sys_stack_unused) and warns when use exceeds the
+ * warning level (75 % by default, the seed's target).
+ *
+ * After an overflow: the hook calls tp_stack_overflow(name), which writes a
+ * crash record (reason TP_CRASH_STACK_OVERFLOW, detail = the registered
+ * size). On the next boot tp_crash_boot finds it and stores
+ * min(cap, size + grow %) for that task in a table kept in the persistent
+ * region behind the crash record (own magic and CRC, so it outlives the
+ * cleared record across later software resets; a power cycle forgets it).
+ * tp_stack_size_for(name, default) then returns the larger of default and the
+ * stored size: use it when creating the task (a running task cannot be resized).
+ */
+#ifndef TP_STACK_H
+#define TP_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tierpool.h"
+#include "tp_crash.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Tasks the guard can watch, and enlarged sizes the persistent table keeps. */
+#ifndef TP_CFG_STACK_TASKS
+#define TP_CFG_STACK_TASKS 8
+#endif
+#ifndef TP_CFG_STACK_PERSIST
+#define TP_CFG_STACK_PERSIST 4
+#endif
+
+#define TP_STACK_MAGIC 0x4B545354u /* "TSTK" */
+
+/* Policy. Defaults: warn above 75 %, grow 25 %, cap 32 KiB. */
+typedef struct {
+    uint32_t warn_pct;  /* 1..100 */
+    uint32_t grow_pct;  /* 1..400 */
+    uint32_t cap_bytes; /* >= 256 */
+} tp_stack_policy_t;
+
+/* What tp_stack_check reports for each task over the warning level. */
+typedef void (*tp_stack_warn_fn)(const char *name, uint32_t used_bytes, uint32_t size_bytes,
+                                 uint32_t used_pct, void *user);
+
+/* The persistent table (inside the persist region; exposed for tests and docs). */
+typedef struct {
+    char name[TP_CFG_TASK_NAME_LEN];
+    uint32_t size;
+} tp_stack_entry_t;
+typedef struct {
+    uint32_t magic;
+    uint32_t crc;   /* CRC-32 of the table with crc = 0 */
+    uint32_t n;     /* valid entries */
+    tp_stack_entry_t entry[TP_CFG_STACK_PERSIST];
+} tp_stack_table_t;
+
+/*
+ * Set the policy (NULL = defaults). TP_ERR_INVALID_ARG for values outside
+ * the ranges above (nothing changes).
+ */
+tp_err_t tp_stack_set_policy(const tp_stack_policy_t *policy);
+
+/*
+ * Watch task `name` (1..TP_CFG_TASK_NAME_LEN-1 characters) with a stack of
+ * size_bytes (> 0). Registering a known name updates its size.
+ * TP_ERR_INVALID_ARG: name NULL, empty or too long, size 0.
+ * TP_ERR_NO_MEM: TP_CFG_STACK_TASKS tasks already registered.
+ */
+tp_err_t tp_stack_register(const char *name, uint32_t size_bytes);
+
+/* Stop watching `name`. TP_ERR_INVALID_ARG for NULL; TP_ERR_NOT_FOUND if unknown. */
+tp_err_t tp_stack_unregister(const char *name);
+
+/* Forget every registered task (not the persistent table). */
+void tp_stack_reset_state(void);
+
+/*
+ * Check every registered task's high-water mark. For each task whose use is
+ * above the warning level: logs a warning line (tp_sys_log level 1) and calls
+ * warn (may be NULL). Tasks the port does not know (TP_ERR_NOT_FOUND /
+ * TP_ERR_UNSUPPORTED) are skipped. Returns the number of tasks over the level
+ * (>= 0), or TP_ERR_DEFERRED when called from an ISR (nothing checked).
+ */
+int tp_stack_check(tp_stack_warn_fn warn, void *user);
+
+/*
+ * The stack size to create task `name` with: the enlarged size stored after
+ * an overflow if that is larger than default_bytes, else default_bytes.
+ * Never fails (a NULL name or no valid table gives default_bytes).
+ */
+uint32_t tp_stack_size_for(const char *name, uint32_t default_bytes);
+
+/*
+ * For the stack-overflow hook: write a TP_CRASH_STACK_OVERFLOW record for
+ * `name` with its registered size (0 if not registered). No allocation, no
+ * lock. The caller reboots afterwards (or use tp_crash_reboot).
+ * Errors as tp_crash_write; TP_ERR_INVALID_ARG for a NULL name.
+ */
+tp_err_t tp_stack_overflow(const char *name);
+
+/*
+ * Store that `name` overflowed a stack of old_bytes: its entry becomes
+ * min(cap, max(old, stored) + grow %). tp_crash_boot calls this; exposed for
+ * ports that learn about overflows another way. Evicts the first entry when
+ * the table is full. TP_ERR_INVALID_ARG: name NULL/empty; TP_ERR_UNSUPPORTED
+ * without a persistent region; TP_ERR_IO when the flush failed.
+ */
+tp_err_t tp_stack_note_overflow(const char *name, uint32_t old_bytes);
+
+/* Erase the persistent table. TP_ERR_UNSUPPORTED without a region. */
+tp_err_t tp_stack_forget_all(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TP_STACK_H */

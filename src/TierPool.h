@@ -1,0 +1,13 @@
+/*
+ * TierPool.h - the Arduino entry header. The Arduino IDE puts only src/ on the
+ * include path; the library's headers live in include/.
+ */
+#ifndef TIERPOOL_ARDUINO_H
+#define TIERPOOL_ARDUINO_H
+#include "../include/tierpool.h"
+#include "../include/tp_crash.h"
+#include "../include/tp_gate.h"
+#include "../include/tp_health.h"
+#include "../include/tp_stack.h"
+#include "../include/tp_track.h"
+#endif
