@@ -1,14 +1,14 @@
 /*
  * tp_crash.c - the crash record (see tp_crash.h) and the diagnostics helpers.
  */
-#include "tp_crash.h"
+#include "../include/tp_crash.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tp_diag_internal.h"
-#include "tp_stack.h"
+#include "../include/tp_stack.h"
 
 /* ---- shared helpers ---------------------------------------------------- */
 

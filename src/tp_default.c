@@ -3,7 +3,7 @@
  * pool_alloc, pool_free over static storage sized at compile time from
  * TP_CFG_DEFAULT_TIERS (tp_config.h).
  */
-#include "tierpool.h"
+#include "../include/tierpool.h"
 
 /* X-macro expanders: each turns one (size, count) pair into a fragment of an
  * initialiser list or of a sum, so the sums are constant expressions. */

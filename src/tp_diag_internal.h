@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tp_crash.h"
-#include "tp_stack.h"
+#include "../include/tp_crash.h"
+#include "../include/tp_stack.h"
 
 /* Copy at most size-1 bytes of src and terminate; returns 1 if src was cut. */
 int tp__copy_str(char *dst, size_t size, const char *src);

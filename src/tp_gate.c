@@ -1,7 +1,7 @@
 /*
  * tp_gate.c - readiness gate (see tp_gate.h).
  */
-#include "tp_gate.h"
+#include "../include/tp_gate.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 /*
  * tp_health.c - heap and pool health monitor (see tp_health.h).
  */
-#include "tp_health.h"
+#include "../include/tp_health.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "tp_crash.h"
+#include "../include/tp_crash.h"
 #include "tp_diag_internal.h"
 
 #define HEALTH_MAGIC 0x68656c74u /* "helt" */

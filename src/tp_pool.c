@@ -10,7 +10,7 @@
  * free block, ctz(word) names the block. I4 lets tp_alloc test in_use instead
  * of the bitmap, which also serves the critical reserve (t->limit).
  */
-#include "tierpool.h"
+#include "../include/tierpool.h"
 
 #include <string.h>
 

@@ -1,13 +1,13 @@
 /*
  * tp_stack.c - stack guard (see tp_stack.h).
  */
-#include "tp_stack.h"
+#include "../include/tp_stack.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "tp_diag_internal.h"
-#include "tp_sys.h"
+#include "../include/tp_sys.h"
 
 typedef struct {
     char name[TP_CFG_TASK_NAME_LEN];

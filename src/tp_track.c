@@ -2,13 +2,13 @@
  * tp_track.c - allocation tracking (see tp_track.h). A layer over tp_alloc /
  * tp_free; the core is unchanged.
  */
-#include "tp_track.h"
+#include "../include/tp_track.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "tp_diag_internal.h"
-#include "tp_sys.h"
+#include "../include/tp_sys.h"
 
 #define TRACK_MAGIC 0x7472636bu /* "trck" */
 #define KNOWN_FLAGS (TP_TRACK_CANARY | TP_TRACK_POISON | TP_TRACK_CRASH_OPS)

@@ -1,0 +1,25 @@
+# ESP-IDF component registration (ESP-IDF 5.x), include()d by the repository's
+# top-level CMakeLists.txt when ESP-IDF builds it (ESP_PLATFORM is set).
+# The source lists come from cmake/tierpool_sources.cmake, like every other build.
+set(tp_root ${CMAKE_CURRENT_LIST_DIR}/../..)
+set(tp_srcs ${TP_CORE_SOURCES} ${TP_DIAG_SOURCES})
+list(TRANSFORM tp_srcs PREPEND ${tp_root}/)
+
+idf_component_register(
+    SRCS ${tp_srcs}
+         ${CMAKE_CURRENT_LIST_DIR}/tp_port_espidf.c
+         ${CMAKE_CURRENT_LIST_DIR}/tp_sys_espidf.c
+    INCLUDE_DIRS ${tp_root}/include ${CMAKE_CURRENT_LIST_DIR}/include
+    PRIV_REQUIRES heap esp_system esp_timer freertos log
+    # The stack-overflow hook and the panic wrap live in a static library:
+    # without WHOLE_ARCHIVE the linker would not pull them in.
+    WHOLE_ARCHIVE)
+
+target_compile_options(${COMPONENT_LIB} PRIVATE -Wall -Wextra -Werror)
+if(CONFIG_TP_CRASH_RECORD)
+    # --wrap makes every call to esp_panic_handler go through ours first;
+    # -u keeps our vApplicationStackOverflowHook over ESP-IDF's weak default.
+    # (--wrap is incompatible with LTO.)
+    target_link_libraries(${COMPONENT_LIB} INTERFACE
+        "-Wl,--wrap=esp_panic_handler" "-u vApplicationStackOverflowHook")
+endif()

@@ -1,0 +1,38 @@
+/*
+ * ESP-IDF port of tp_port.h (written against ESP-IDF 5.0 .. 5.5).
+ *
+ * A portMUX spinlock per pool, taken with portENTER_CRITICAL_SAFE: it masks
+ * interrupts up to the kernel's level on this core and spins against the
+ * other core, and it works from task and ISR context alike. So every tierpool
+ * call is safe from any task on either core and from ISRs (except the health
+ * monitor's largest-block query, which tp_health refuses in an ISR).
+ * The code runs from flash unless the application places it in IRAM; do not
+ * call the pool from an ISR that must run while the flash cache is disabled.
+ */
+#include "../../include/tp_port.h"
+
+#include "freertos/FreeRTOS.h"
+
+_Static_assert(sizeof(portMUX_TYPE) <= sizeof(tp_lock_t), "portMUX_TYPE must fit tp_lock_t");
+
+static portMUX_TYPE *as_mux(tp_lock_t *lock)
+{
+    return (portMUX_TYPE *)(void *)lock->words;
+}
+
+void tp_port_lock_init(tp_lock_t *lock)
+{
+    portMUX_INITIALIZE(as_mux(lock));
+}
+
+tp_irqstate_t tp_port_enter(tp_lock_t *lock)
+{
+    portENTER_CRITICAL_SAFE(as_mux(lock));
+    return 0u;
+}
+
+void tp_port_exit(tp_lock_t *lock, tp_irqstate_t state)
+{
+    (void)state;
+    portEXIT_CRITICAL_SAFE(as_mux(lock));
+}

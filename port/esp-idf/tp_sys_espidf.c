@@ -1,0 +1,247 @@
+/*
+ * ESP-IDF port of tp_sys.h, plus the hooks that write the crash record
+ * (ESP-IDF 5.0 .. 5.5; symbols newer than 5.0 are named with their version).
+ *
+ * Memory kinds map to heap_caps capabilities:
+ *   TP_MEM_INTERNAL  MALLOC_CAP_INTERNAL | MALLOC_CAP_8BIT
+ *   TP_MEM_DMA       MALLOC_CAP_DMA | MALLOC_CAP_INTERNAL
+ *   TP_MEM_SPIRAM    MALLOC_CAP_SPIRAM
+ * heap_caps_get_largest_free_block walks the heap with its lock held (O(heap
+ * blocks)); tp_health rate-limits it and never calls it from an ISR.
+ *
+ * Persistent region: RTC_NOINIT_ATTR memory (RTC slow memory on the S3),
+ * which keeps its content across software resets and panics and is garbage
+ * after power-on; tp_crash validates it with magic, version and CRC.
+ */
+#include "../../include/tp_sys.h"
+#include "../../include/tp_crash.h"
+#include "include/tp_espidf.h"
+#include "../../include/tp_stack.h"
+
+#include <string.h>
+
+#include "esp_attr.h"
+#include "esp_heap_caps.h"
+#include "esp_log.h"
+#include "esp_system.h"
+#include "esp_timer.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
+#include "sdkconfig.h"
+
+#ifndef CONFIG_TP_PERSIST_BYTES
+#define CONFIG_TP_PERSIST_BYTES 1024
+#endif
+
+static const char *TAG = "tierpool";
+
+static uint32_t caps_of(tp_mem_kind_t kind)
+{
+    switch (kind) {
+    case TP_MEM_INTERNAL: return MALLOC_CAP_INTERNAL | MALLOC_CAP_8BIT;
+    case TP_MEM_DMA: return MALLOC_CAP_DMA | MALLOC_CAP_INTERNAL;
+    case TP_MEM_SPIRAM: return MALLOC_CAP_SPIRAM;
+    default: return 0u;
+    }
+}
+
+tp_err_t tp_sys_heap_info(tp_mem_kind_t kind, tp_heap_info_t *out)
+{
+    const uint32_t caps = caps_of(kind);
+    if (out == NULL || caps == 0u) {
+        return TP_ERR_INVALID_ARG;
+    }
+    const size_t total = heap_caps_get_total_size(caps);
+    if (total == 0u) {
+        return TP_ERR_UNSUPPORTED; /* e.g. no PSRAM on this board */
+    }
+    out->total_free = (uint32_t)heap_caps_get_free_size(caps);
+    out->largest_free = (uint32_t)heap_caps_get_largest_free_block(caps);
+    out->min_free_ever = (uint32_t)heap_caps_get_minimum_free_size(caps);
+    out->total_size = (uint32_t)total;
+    return TP_OK;
+}
+
+uint32_t tp_sys_heap_free(tp_mem_kind_t kind)
+{
+    const uint32_t caps = caps_of(kind);
+    return caps != 0u ? (uint32_t)heap_caps_get_free_size(caps) : 0u;
+}
+
+void *tp_sys_heap_alloc(tp_mem_kind_t kind, size_t size)
+{
+    const uint32_t caps = caps_of(kind);
+    return caps != 0u ? heap_caps_malloc(size, caps) : NULL;
+}
+
+void tp_sys_heap_release(void *ptr)
+{
+    heap_caps_free(ptr);
+}
+
+uint64_t tp_sys_time_us(void)
+{
+    return (uint64_t)esp_timer_get_time();
+}
+
+int tp_sys_in_isr(void)
+{
+    return xPortInIsrContext() ? 1 : 0;
+}
+
+const char *tp_sys_task_name(void)
+{
+    if (xTaskGetSchedulerState() == taskSCHEDULER_NOT_STARTED) {
+        return "";
+    }
+    const char *name = pcTaskGetName(NULL);
+    return name != NULL ? name : "";
+}
+
+uint32_t tp_sys_task_id(void)
+{
+    if (xPortInIsrContext() || xTaskGetSchedulerState() == taskSCHEDULER_NOT_STARTED) {
+        return 0u;
+    }
+    return (uint32_t)(uintptr_t)xTaskGetCurrentTaskHandle();
+}
+
+tp_err_t tp_sys_stack_unused(const char *name, uint32_t *unused_bytes)
+{
+    if (name == NULL || unused_bytes == NULL) {
+        return TP_ERR_INVALID_ARG;
+    }
+    /* xTaskGetHandle walks the task lists: a periodic check, not a hot path. */
+    TaskHandle_t task = xTaskGetHandle(name);
+    if (task == NULL) {
+        return TP_ERR_NOT_FOUND;
+    }
+    /* ESP-IDF returns bytes here, not words (ram-usage.rst). */
+    *unused_bytes = (uint32_t)uxTaskGetStackHighWaterMark(task);
+    return TP_OK;
+}
+
+static RTC_NOINIT_ATTR uint32_t persist_region[CONFIG_TP_PERSIST_BYTES / 4];
+
+void *tp_sys_persist_region(size_t *size)
+{
+    if (size != NULL) {
+        *size = sizeof persist_region;
+    }
+    return persist_region;
+}
+
+tp_err_t tp_sys_persist_flush(void)
+{
+    return TP_OK; /* the RTC RAM itself survives the reset */
+}
+
+tp_reset_reason_t tp_sys_reset_reason(void)
+{
+    switch (esp_reset_reason()) {
+    case ESP_RST_POWERON: return TP_RESET_POWER_ON;
+    case ESP_RST_SW: return TP_RESET_SOFTWARE;
+    case ESP_RST_PANIC: return TP_RESET_PANIC;
+    case ESP_RST_INT_WDT:
+    case ESP_RST_TASK_WDT:
+    case ESP_RST_WDT: return TP_RESET_WATCHDOG;
+    case ESP_RST_BROWNOUT: return TP_RESET_BROWNOUT;
+    case ESP_RST_UNKNOWN: return TP_RESET_UNKNOWN;
+    default: return TP_RESET_OTHER;
+    }
+}
+
+void tp_sys_reboot(void)
+{
+    esp_restart();
+}
+
+void tp_sys_log(int level, const char *line)
+{
+    if (xPortInIsrContext()) {
+        return; /* ESP_LOG is not ISR-safe */
+    }
+    if (level <= 0) {
+        ESP_LOGE(TAG, "%s", line);
+    } else if (level == 1) {
+        ESP_LOGW(TAG, "%s", line);
+    } else {
+        ESP_LOGI(TAG, "%s", line);
+    }
+}
+
+/* ---- storage and configuration helpers (tp_espidf.h) ---- */
+
+tp_err_t tp_espidf_pool_init_dma(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
+                                 size_t align, void **storage_out)
+{
+    const size_t need = tp_pool_storage_size(tiers, n_tiers);
+    if (pool == NULL || storage_out == NULL || need == 0u || align < 4u ||
+        (align & (align - 1u)) != 0u) {
+        return TP_ERR_INVALID_ARG;
+    }
+    /* The one allocation of the library: pool storage, once, at start-up. */
+    void *storage = heap_caps_aligned_alloc(align, need, MALLOC_CAP_DMA | MALLOC_CAP_INTERNAL);
+    if (storage == NULL) {
+        return TP_ERR_NO_MEM;
+    }
+    const tp_err_t err = tp_pool_init(pool, tiers, n_tiers, storage, need);
+    if (err != TP_OK) {
+        heap_caps_free(storage);
+        return err;
+    }
+    *storage_out = storage;
+    return TP_OK;
+}
+
+void tp_espidf_health_config(tp_health_config_t *cfg)
+{
+    tp_health_default_config(cfg);
+#ifdef CONFIG_TP_HEALTH_FRAG_WARN_PCT
+    cfg->frag_warn_pct = CONFIG_TP_HEALTH_FRAG_WARN_PCT;
+    cfg->frag_crit_pct = CONFIG_TP_HEALTH_FRAG_CRIT_PCT;
+    cfg->free_warn_bytes = CONFIG_TP_HEALTH_FREE_WARN_KB * 1024u;
+    cfg->free_crit_bytes = CONFIG_TP_HEALTH_FREE_CRIT_KB * 1024u;
+    cfg->block_warn_bytes = CONFIG_TP_HEALTH_BLOCK_TARGET_KB * 1024u;
+    cfg->pool_warn_pct = CONFIG_TP_HEALTH_POOL_WARN_PCT;
+#endif
+#ifdef CONFIG_TP_HEALTH_FRAG_RELATIVE
+    cfg->frag_relative = 1;
+#endif
+}
+
+/* ---- crash-record hooks ---- */
+
+#if CONFIG_TP_CRASH_RECORD
+#include "esp_private/panic_internal.h" /* panic_info_t: private, stable across 5.x */
+
+/*
+ * FreeRTOS calls this from the context switch when it finds a task's stack
+ * canary overwritten (CONFIG_FREERTOS_CHECK_STACKOVERFLOW_CANARY, the
+ * default). It overrides ESP-IDF's weak default; the component links with
+ * WHOLE_ARCHIVE and "-u vApplicationStackOverflowHook" so it is pulled in.
+ * Write the record (no allocation, no lock), then abort as the default does.
+ */
+void vApplicationStackOverflowHook(TaskHandle_t task, char *name)
+{
+    (void)task;
+    (void)tp_stack_overflow(name);
+    esp_system_abort("stack overflow (tierpool crash record written)");
+}
+
+/* Linked with -Wl,--wrap=esp_panic_handler: every panic passes here first.
+ * A record already written this boot (stack overflow, allocator corruption,
+ * controlled reboot) is kept; otherwise a TP_CRASH_PANIC record is written. */
+extern void __real_esp_panic_handler(panic_info_t *info);
+
+void IRAM_ATTR __wrap_esp_panic_handler(panic_info_t *info)
+{
+    tp_crash_record_t existing;
+    if (tp_crash_peek(&existing) != TP_OK) {
+        const char *name = xTaskGetSchedulerState() == taskSCHEDULER_NOT_STARTED
+                               ? "" : pcTaskGetName(NULL);
+        (void)tp_crash_write(TP_CRASH_PANIC, name, (uint32_t)info->exception);
+    }
+    __real_esp_panic_handler(info);
+}
+#endif
