@@ -249,8 +249,9 @@ TP_COLD static void *reject_size(tp_pool_t *pool, size_t size)
 }
 
 /* Called with the lock held when the best-fitting tier has no block for this
- * request: the next larger tier that has one, or NULL (counted either way). */
-TP_COLD static tp_tier_state_t *fall_back(tp_pool_t *pool, tp_tier_state_t *best, int critical)
+ * request: the next larger tier that has one, or NULL (counted either way).
+ * Inlined, not cold: this is the worst-case path the benchmark bounds. */
+static inline tp_tier_state_t *fall_back(tp_pool_t *pool, tp_tier_state_t *best, int critical)
 {
     tp_tier_state_t *const end = pool->tier + pool->n_tiers;
     for (tp_tier_state_t *t = best + 1; t != end; t++) {
