@@ -31,9 +31,20 @@ static int name_ok(const char *name)
     return 0;
 }
 
+/* Names compare over at most TP_CFG_TASK_NAME_LEN bytes, stopping at the
+ * first NUL of either (a plain loop: gcc's -Wstringop-overread misjudges
+ * strncmp on the shorter caller-side string). */
 static int same_name(const char *a, const char *b)
 {
-    return strncmp(a, b, TP_CFG_TASK_NAME_LEN) == 0;
+    for (size_t i = 0; i < TP_CFG_TASK_NAME_LEN; i++) {
+        if (a[i] != b[i]) {
+            return 0;
+        }
+        if (a[i] == '\0') {
+            return 1;
+        }
+    }
+    return 1;
 }
 
 tp_err_t tp_stack_set_policy(const tp_stack_policy_t *policy)
