@@ -253,8 +253,9 @@ TP_COLD static void *reject_size(tp_pool_t *pool, size_t size)
  * Inlined, not cold: this is the worst-case path the benchmark bounds. */
 static inline tp_tier_state_t *fall_back(tp_pool_t *pool, tp_tier_state_t *best, int critical)
 {
-    tp_tier_state_t *const end = pool->tier + pool->n_tiers;
-    for (tp_tier_state_t *t = best + 1; t != end; t++) {
+    /* The last tier is the one with max_block_size (sizes strictly increase). */
+    for (tp_tier_state_t *t = best; t->block_size != pool->max_block_size;) {
+        t++;
         if (t->in_use < (critical ? t->block_count : t->limit)) {
             best->fallbacks++;
             return t;
