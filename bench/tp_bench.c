@@ -267,11 +267,14 @@ static void run_cg(void)
     }
     snprintf(label, sizeof label, "single empty n=%d", K);
     dump(label);
-    /* (a) smallest-tier request, tiers 0 and 1 full: falls back to the last tier */
+    /* (a) smallest-tier request, tiers 0 and 1 full: falls back to the last
+     * tier and takes its last free block, so every conditional store runs:
+     * fallback counted, bitmap word emptied (summary bit cleared), peak raised */
     for (int k = 0; k < K; k++) {
         tp_reset();
         for (int j = 0; j < 64; j++) (void)tp_alloc(&pool, 256);
         for (int j = 0; j < 24; j++) (void)tp_alloc(&pool, 1024);
+        for (int j = 0; j < 11; j++) (void)tp_alloc(&pool, 4096);
         CALLGRIND_TOGGLE_COLLECT;
         sink = tp_alloc(&pool, 64);
         CALLGRIND_TOGGLE_COLLECT;
