@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project: gcc and clang builds at -Werror, the tests plain,
-# under ASan+UBSan and under TSan, the Cortex-M3 tests under QEMU, the Xtensa
-# build, static checks, the memory-budget staleness check and a bounded fuzz run.
+# under ASan+UBSan and under TSan, static checks (banned calls, cppcheck,
+# clang-tidy, Kconfig, the ESP-IDF port against its API), the cross builds when
+# .ci/cross.sh exists, and a bounded fuzz run.
 # Usage: scripts/test.sh            (FUZZ_SECONDS=60 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +35,7 @@ configure_build() {
     cmake --build "$dir" -j"$jobs"
 }
 
-step "gcc -O2 -Werror build, tests, Cortex-M3 tests under QEMU"
+step "gcc -O2 -Werror build, tests (and Cortex-M3 tests under QEMU when port/baremetal exists)"
 # Release flags: some gcc warnings (-Wstringop-*) only appear with -DNDEBUG -O2.
 configure_build build/gcc -DCMAKE_C_COMPILER=gcc -DTP_BUILD_CROSS=ON \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG"
