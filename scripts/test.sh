@@ -35,7 +35,7 @@ configure_build() {
     cmake --build "$dir" -j"$jobs"
 }
 
-step "gcc -O2 -Werror build, tests (and Cortex-M3 tests under QEMU when port/baremetal exists)"
+step "gcc -O2 -Werror build, tests, core tests on a Cortex-M3 under QEMU"
 # Release flags: some gcc warnings (-Wstringop-*) only appear with -DNDEBUG -O2.
 configure_build build/gcc -DCMAKE_C_COMPILER=gcc -DTP_BUILD_CROSS=ON \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG"

@@ -1,0 +1,20 @@
+/* Minimal Cortex-M3 start-up for QEMU mps2-an385: vector table, copy .data,
+ * then newlib's _mainCRTStartup (zeroes .bss, semihosting handles, main, exit). */
+#include <stdint.h>
+extern uint32_t __data_load, __data_start, __data_end, __stack_top;
+extern void _mainCRTStartup(void);
+void reset_handler(void);
+static void fault_handler(void) { for (;;) { } }
+__attribute__((section(".vectors"), used)) static const void *const vectors[16] = {
+    &__stack_top, (const void *)reset_handler, (const void *)fault_handler,
+    (const void *)fault_handler, (const void *)fault_handler, (const void *)fault_handler,
+    (const void *)fault_handler,
+};
+void reset_handler(void)
+{
+    uint32_t *src = &__data_load;
+    for (uint32_t *dst = &__data_start; dst < &__data_end;) {
+        *dst++ = *src++;
+    }
+    _mainCRTStartup();
+}
