@@ -18,9 +18,10 @@ extern "C" {
 /*
  * Lock storage. Big enough for every port's lock object (an ESP-IDF portMUX
  * is two 32-bit words; the host spinlock is one atomic word); each port
- * checks with a static assertion that its lock fits. tp_pool_init calls
- * tp_port_lock_init; the core never takes the lock of a
- * pool that was not initialised (an all-zero portMUX is not unlocked).
+ * checks with a static assertion that its lock fits. All-zero is the unlocked
+ * state on every port (the ESP-IDF port claims a zeroed portMUX on first
+ * entry), so a static lock needs no initialiser; tp_pool_init still calls
+ * tp_port_lock_init.
  */
 #ifndef TP_PORT_LOCK_WORDS
 #define TP_PORT_LOCK_WORDS 2

@@ -219,7 +219,8 @@ static int pool_ok(const tp_pool_t *pool)
 /*
  * The hot paths below are kept short on purpose (the benchmark counts their
  * instructions): every rare case (size 0 or too big, a full tier, an error
- * in tp_free) is handled in a separate function that is not inlined.
+ * in tp_free) is handled in a separate function that is not inlined, except
+ * the tier fallback, the worst case the benchmark bounds.
  *
  * An uninitialised pool needs no check of its own on the hot path: a zeroed
  * tp_pool_t (static storage, or a failed tp_pool_init) has max_block_size 0
@@ -347,7 +348,7 @@ static inline tp_tier_state_t *tier_of(tp_pool_t *pool, uintptr_t a, uint32_t *o
 TP_COLD static tp_err_t free_outside(tp_pool_t *pool, const void *ptr)
 {
     if (!pool_ok(pool)) {
-        return TP_ERR_INVALID_ARG; /* and its lock may not be initialised */
+        return TP_ERR_INVALID_ARG;
     }
     if (ptr == NULL) {
         return TP_OK;
@@ -385,9 +386,8 @@ static inline uint32_t index_of(const tp_tier_state_t *t, uint32_t offset, uint3
 
 /*
  * Tier geometry (base, span, block size) never changes after tp_pool_init, so
- * finding the block needs no lock; only the bitmap and counters do. That also
- * keeps an uninitialised pool's lock untouched (on ESP-IDF an all-zero
- * portMUX is not a valid unlocked spinlock).
+ * finding the block needs no lock; only the bitmap and counters do, which
+ * keeps the critical section short.
  */
 tp_err_t tp_free(tp_pool_t *pool, void *ptr)
 {

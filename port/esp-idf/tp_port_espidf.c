@@ -11,6 +11,7 @@
  */
 #include "../../include/tp_port.h"
 
+#include "esp_cpu.h"
 #include "freertos/FreeRTOS.h"
 
 _Static_assert(sizeof(portMUX_TYPE) <= sizeof(tp_lock_t), "portMUX_TYPE must fit tp_lock_t");
@@ -27,7 +28,15 @@ void tp_port_lock_init(tp_lock_t *lock)
 
 tp_irqstate_t tp_port_enter(tp_lock_t *lock)
 {
-    portENTER_CRITICAL_SAFE(as_mux(lock));
+    portMUX_TYPE *mux = as_mux(lock);
+    /* tp_port.h promises that an all-zero lock is unlocked (portable code keeps
+     * static locks it never initialises). A zeroed portMUX is not: its free
+     * value is portMUX_FREE_VAL. Claim it once, atomically: if both cores see
+     * 0, only one compare-and-set wins, and both then take the lock normally. */
+    if (mux->owner == 0u) {
+        (void)esp_cpu_compare_and_set(&mux->owner, 0u, portMUX_FREE_VAL);
+    }
+    portENTER_CRITICAL_SAFE(mux);
     return 0u;
 }
 

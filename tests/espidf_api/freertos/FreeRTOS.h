@@ -4,7 +4,9 @@
 typedef int BaseType_t;
 typedef unsigned int UBaseType_t;
 typedef uint32_t TickType_t;
-typedef struct { uint32_t owner; uint32_t count; } spinlock_t;
+typedef struct { volatile uint32_t owner; volatile uint32_t count; } spinlock_t;
+#define SPINLOCK_FREE 0xB33FFFFF
+#define portMUX_FREE_VAL SPINLOCK_FREE
 typedef spinlock_t portMUX_TYPE;
 void spinlock_initialize(spinlock_t *lock);
 #define portMUX_INITIALIZE(mux) spinlock_initialize(mux)
