@@ -165,7 +165,7 @@ L.append("## Worst single call, constructed (tierpool)\n")
 L.append("Each call measured alone on fresh pool state, K = 1000 times, between two CALLGRIND_TOGGLE_COLLECT requests; the same bracket around nothing (%d instructions) subtracted. The figure includes the call site (argument set-up, call, storing the result: about 3 instructions).\n" % round(st["single empty"]))
 L.append("| case | tierpool-st | tierpool-ts |")
 L.append("|---|---|---|")
-for lab, key in [("alloc 64 B, tiers 0 and 1 full, last tier 11/12 used: falls back through every tier and takes the last block (bitmap word emptied, peak raised: the worst path)", "alloc-fallback-all"),
+for lab, key in [("alloc 64 B, tiers 0 and 1 full, last tier 11/12 used: falls back through every tier and takes the last block (its free list emptied, peak raised: the worst path)", "alloc-fallback-all"),
                  ("alloc 64 B, every tier full: falls back through every tier, NULL", "alloc-all-full-fail"),
                  ("free of a last-tier block: tier lookup walks every tier", "free-last-tier"),
                  ("alloc 64 B on an empty pool (best case, for reference)", "alloc-first-tier")]:

@@ -269,7 +269,7 @@ static void run_cg(void)
     dump(label);
     /* (a) smallest-tier request, tiers 0 and 1 full: falls back to the last
      * tier and takes its last free block, so every conditional store runs:
-     * fallback counted, bitmap word emptied (summary bit cleared), peak raised */
+     * fallback counted, the tier's free list emptied, peak raised */
     for (int k = 0; k < K; k++) {
         tp_reset();
         for (int j = 0; j < 64; j++) (void)tp_alloc(&pool, 256);

@@ -53,45 +53,56 @@ typedef struct {
     uint32_t block_count; /* blocks in the tier, 1 .. TP_MAX_BLOCKS_PER_TIER */
 } tp_tier_t;
 
-/* Run-time state of one tier. Read it through tp_pool_get_stats. */
+/*
+ * Run-time state of one tier. Read it through tp_pool_get_stats; the fields
+ * are public only so that tp_pool_t is a complete type.
+ *
+ * Free blocks form a singly linked list threaded through `link`, one 16-bit
+ * entry per block kept outside the blocks (a write into a freed block cannot
+ * damage the pool); a live block's entry is TP_LINK_LIVE. The first three
+ * fields are keys that let the hot paths find a tier with one compare per
+ * tier and stop at the zeroed entry after the last tier.
+ */
 typedef struct {
+    size_t fit_key;         /* 0 - block_size; 0 after the last tier */
+    uintptr_t end_key;      /* ~(address of the tier's last byte); 0 after the last tier */
     uint8_t *base;          /* first block */
-    uint32_t *map;          /* free bitmap: bit set = block free; ceil(count/32) words */
-    uint32_t summary;       /* bit w set = map[w] has a free block */
-    uint32_t span;          /* block_size * block_count */
-    uint32_t block_size;
+    uintptr_t inverse;      /* inverse of block_size's odd factor modulo 2^(bits of uintptr_t) */
+    uint16_t *link;         /* block_count entries */
+    uint32_t shift;         /* trailing zero bits of block_size */
     uint32_t block_count;
-    uint32_t limit;         /* non-critical requests are served while in_use < limit */
-    uint32_t shift;         /* log2(block_size) when a power of two, else TP_NO_SHIFT */
+    uint32_t free_count;
+    uint32_t head;          /* first free block */
+    uint32_t reserve;       /* blocks only tp_alloc_critical may take */
+    uint32_t low_water;     /* least free_count since init or reset: peak = count - low_water */
+    uint32_t block_size;
     uint32_t first_index;   /* index of this tier's block 0 among all blocks of the pool */
     /* statistics */
-    uint32_t in_use;
-    uint32_t peak_in_use;
     uint32_t failed;        /* requests best fitting this tier that got NULL */
     uint32_t fallbacks;     /* requests best fitting this tier served by a larger one */
     uint64_t frees;
     uint64_t bytes_requested; /* sum of sizes asked for, over requests this tier served */
 } tp_tier_state_t;
 
+#define TP_LINK_END 0xFFFFu  /* link of the last free block */
+#define TP_LINK_LIVE 0xFFFEu /* link of a block that is handed out */
+
 /* A pool. A complete type: declare it static; initialise with tp_pool_init. */
 typedef struct {
+    /* tier[n_tiers] stays zeroed: it ends the hot paths' tier searches. */
+    tp_tier_state_t tier[TP_CFG_MAX_TIERS + 1];
     uint32_t magic;         /* TP_POOL_MAGIC once initialised */
     uint32_t n_tiers;
-    uint32_t max_block_size;
     uint32_t total_blocks;
-    uint8_t *lo;            /* lowest and one past the highest block byte */
-    uint8_t *hi;
     uint32_t zero_requests;     /* tp_alloc(pool, 0) calls */
     uint32_t oversize_requests; /* requests larger than the largest tier */
     uint32_t foreign_frees;
     uint32_t bad_frees;
     uint32_t double_frees;
     tp_lock_t lock;
-    tp_tier_state_t tier[TP_CFG_MAX_TIERS];
 } tp_pool_t;
 
-#define TP_POOL_MAGIC 0x7470306cu /* "tp0l" */
-#define TP_NO_SHIFT 0xFFu
+#define TP_POOL_MAGIC 0x7470316cu /* "tp1l" */
 
 /* Statistics of one tier, a consistent snapshot. */
 typedef struct {
@@ -130,7 +141,8 @@ typedef struct {
 } tp_pool_stats_t;
 
 /*
- * Bytes of storage a configuration needs (blocks followed by the bitmaps),
+ * Bytes of storage a configuration needs (blocks followed by 2 bytes of
+ * bookkeeping per block),
  * when the storage starts at an address aligned to TP_CFG_STORAGE_ALIGN.
  * Returns 0 for an invalid configuration (see tp_pool_init).
  */
@@ -143,8 +155,7 @@ size_t tp_pool_storage_size(const tp_tier_t *tiers, size_t n_tiers);
  *   TP_POOL_STORAGE_DEFINE(my_storage, TP_POOL_STORAGE_BOUND(3, 64*256+24*1024, 88));
  */
 #define TP_POOL_STORAGE_BOUND(n_tiers, block_bytes, total_blocks) \
-    ((size_t)(block_bytes) + (size_t)(n_tiers) * 64u + \
-     4u * ((size_t)(total_blocks) / 32u + (size_t)(n_tiers)))
+    ((size_t)(block_bytes) + (size_t)(n_tiers) * 64u + 2u * (size_t)(total_blocks) + 4u)
 
 /* Defines a static byte array aligned to TP_CFG_STORAGE_ALIGN. */
 #define TP_POOL_STORAGE_DEFINE(name, bytes) \
@@ -164,7 +175,7 @@ tp_err_t tp_pool_init(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
                       void *storage, size_t storage_size);
 
 /*
- * As tp_pool_init, but the blocks and the bitmaps in separate memory: blocks in
+ * As tp_pool_init, but the blocks and the bookkeeping in separate memory: blocks in
  * PSRAM or DMA memory, bookkeeping in internal RAM. block_storage needs
  * tp_pool_block_bytes(), meta_storage needs tp_pool_meta_bytes() (aligned to 4).
  */
@@ -221,6 +232,17 @@ tp_err_t tp_pool_reset_peak(tp_pool_t *pool);
 
 /* The biggest size tp_alloc would serve right now (0 when full or pool invalid). */
 size_t tp_pool_largest_allocatable(tp_pool_t *pool);
+
+/*
+ * Check the pool's bookkeeping: every tier's free list has exactly its
+ * free_count entries, ends, holds no live block, and every other block is
+ * marked live. Takes time proportional to the number of blocks, with the lock
+ * held: a diagnostic for tests and start-up self-checks, not for code with an
+ * interrupt-latency budget. Changes nothing.
+ * TP_ERR_INVALID_ARG for a pool not initialised, TP_ERR_CORRUPT when the
+ * bookkeeping is inconsistent (memory corruption or a bug in tierpool).
+ */
+tp_err_t tp_pool_check(tp_pool_t *pool);
 
 /*
  * Block addressing, for diagnostics built on top of the pool (tracking side

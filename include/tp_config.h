@@ -57,13 +57,12 @@
 #endif
 
 /*
- * TP_MAX_BLOCKS_PER_TIER (fixed at 1024)
- * A tier's free-block bitmap has two levels of 32-bit words: one summary word
- * whose bits say which of up to 32 bitmap words has a free block. That is what
- * keeps tp_alloc independent of the block count, and it caps a tier at 32*32
- * blocks. More blocks of one size: use two tiers of adjacent sizes.
+ * TP_MAX_BLOCKS_PER_TIER (fixed at 65534)
+ * A tier keeps one 16-bit link per block (the free list, and the mark of a
+ * live block); two link values are reserved, so a tier holds at most 65534
+ * blocks. Bookkeeping is 2 bytes per block, in the pool's meta storage.
  */
-#define TP_MAX_BLOCKS_PER_TIER 1024u
+#define TP_MAX_BLOCKS_PER_TIER 65534u
 
 /*
  * TP_CFG_STORAGE_ALIGN (default 64)

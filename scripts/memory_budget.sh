@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# RAM of a configuration on a 32-bit target: tp_pool_storage_size (blocks + bitmaps)
+# RAM of a configuration on a 32-bit target: tp_pool_storage_size (blocks + 2-byte links)
 # plus sizeof(tp_pool_t), computed by the library itself on the host for the
 # storage, and read from a Cortex-M3 object for the pool object.
 pool_object_bytes() {
@@ -43,7 +43,7 @@ C
 if [ "${1:-}" = "--tiers" ]; then
     read -r total blocks meta < <(storage_bytes "$2")
     obj=$(pool_object_bytes)
-    echo "tiers $2: storage $total B (blocks $blocks B, bitmaps $meta B, alignment $((total - blocks - meta)) B) + tp_pool_t $obj B = $((total + obj)) B of RAM"
+    echo "tiers $2: storage $total B (blocks $blocks B, links $meta B, alignment $((total - blocks - meta)) B) + tp_pool_t $obj B = $((total + obj)) B of RAM"
     exit 0
 fi
 
@@ -88,7 +88,7 @@ obj=$(pool_object_bytes)
     echo
     echo "## RAM of the pools (32-bit target)"
     echo
-    echo "| configuration | blocks | bitmaps | alignment padding | tp_pool_t | total |"
+    echo "| configuration | blocks | links | alignment padding | tp_pool_t | total |"
     echo "|---|---:|---:|---:|---:|---:|"
     echo "| default: 256x64, 1024x24, 4096x12 | $blocks | $meta | $((total - blocks - meta)) | $obj | $((total + obj)) |"
     echo

@@ -197,7 +197,7 @@ static void snap_pool(const tp_pool_t *pool, tp_crash_pool_t *out)
         if (t < n) {
             out->block_size[t] = ts->block_size;
             out->block_count[t] = ts->block_count;
-            out->in_use[t] = ts->in_use;
+            out->in_use[t] = ts->block_count - ts->free_count;
         }
         out->failed += ts->failed;
     }

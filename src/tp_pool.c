@@ -1,17 +1,23 @@
 /*
  * tp_pool.c - the tiered block pool.
  *
- * Invariants, for every tier t of an initialised pool:
- *   I1  bit i of t->map is set  <=>  block i is free            (i < block_count)
- *   I2  bits of t->map at or past block_count are always clear
- *   I3  bit w of t->summary is set  <=>  t->map[w] != 0
- *   I4  t->in_use == block_count - (number of set bits in t->map)
- * I3 is what makes tp_alloc O(1) per tier: ctz(summary) names a word with a
- * free block, ctz(word) names the block. I4 lets tp_alloc test in_use instead
- * of the bitmap, which also serves the critical reserve (t->limit).
+ * Each tier keeps one 16-bit link per block, outside the blocks. The free
+ * blocks form a list through these links (t->head, then link[head], ... up to
+ * TP_LINK_END); a handed-out block's link is TP_LINK_LIVE. Invariants, for
+ * every tier t of an initialised pool:
+ *   I1  following t->head visits exactly t->free_count blocks, then TP_LINK_END
+ *   I2  link[i] == TP_LINK_LIVE  <=>  block i is handed out
+ *   I3  t->low_water <= t->free_count <= t->block_count
+ *   I4  tier[n_tiers] is all zero (it ends the hot paths' searches)
+ * tp_alloc pops the list head, tp_free pushes onto it: O(1) per tier, and the
+ * live mark makes a double free a single compare. tp_pool_check verifies I1-I3.
+ *
+ * A freed block is reused first (LIFO); a new pool hands out blocks in address
+ * order.
  */
 #include "../include/tierpool.h"
 
+#include <limits.h>
 #include <string.h>
 
 #if TP_CFG_THREAD_SAFE
@@ -22,19 +28,15 @@
 #define POOL_UNLOCK(pool) ((void)(pool))
 #endif
 
-/* Count trailing zeros of a non-zero word. */
-static inline uint32_t ctz32(uint32_t x)
-{
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(TP_NO_BUILTINS)
-    return (uint32_t)__builtin_ctz(x);
+#if defined(__GNUC__) || defined(__clang__)
+#define TP_NOINLINE __attribute__((noinline))
+#define TP_COLD __attribute__((noinline, cold))
 #else
-    /* De Bruijn multiplication: portable, branch-free, no division. */
-    static const uint8_t position[32] = {
-        0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20, 15, 25, 17, 4,  8,
-        31, 27, 13, 23, 21, 19, 16, 7,  26, 12, 18, 6,  11, 5,  10, 9};
-    return position[((x & (0u - x)) * 0x077CB531u) >> 27];
+#define TP_NOINLINE
+#define TP_COLD
 #endif
-}
+
+#define UINTPTR_BITS ((uint32_t)(sizeof(uintptr_t) * CHAR_BIT))
 
 const char *tp_strerror(tp_err_t err)
 {
@@ -65,11 +67,6 @@ static uint32_t tier_alignment(uint32_t block_size)
     return lowest_bit > 64u ? 64u : lowest_bit;
 }
 
-static uint32_t map_words(uint32_t block_count)
-{
-    return (block_count + 31u) / 32u;
-}
-
 /*
  * Validate a configuration and compute each tier's offset in block storage.
  * Returns 0 and writes nothing through the outputs for an invalid one.
@@ -81,7 +78,7 @@ static int plan_layout(const tp_tier_t *tiers, size_t n_tiers, uint32_t *offsets
         return 0;
     }
     uint64_t end = 0;
-    uint32_t words = 0;
+    uint32_t blocks = 0;
     uint32_t local[TP_CFG_MAX_TIERS];
     for (size_t i = 0; i < n_tiers; i++) {
         const uint32_t size = tiers[i].block_size;
@@ -100,13 +97,14 @@ static int plan_layout(const tp_tier_t *tiers, size_t n_tiers, uint32_t *offsets
         }
         local[i] = (uint32_t)start;
         end = start + span;
-        words += map_words(count);
+        blocks += count;
     }
     if (offsets != NULL) {
         memcpy(offsets, local, n_tiers * sizeof local[0]);
     }
     *block_bytes = (uint32_t)end;
-    *meta_bytes = words * (uint32_t)sizeof(uint32_t);
+    /* 16-bit links, rounded up to whole 32-bit words. */
+    *meta_bytes = ((blocks * 2u) + 3u) & ~3u;
     return 1;
 }
 
@@ -136,6 +134,34 @@ static int is_aligned4(const void *p)
     return ((uintptr_t)p & 3u) == 0u;
 }
 
+/*
+ * Exact division without dividing. Write block_size = odd << shift. For every
+ * offset x, rotr(x * inverse(odd), shift) equals x / block_size when
+ * block_size divides x, and exceeds (2^W - 1) / block_size when it does not
+ * (Granlund and Montgomery 1994; Hacker's Delight 10-16). block_count is far
+ * below that bound, so "result < block_count" says at once that x is the
+ * start of a block of this tier and which one: one multiply, one rotate.
+ */
+static uintptr_t odd_inverse(uintptr_t odd)
+{
+    uintptr_t x = odd; /* right to 3 bits: odd * odd == 1 mod 8 */
+    for (int i = 0; i < 5; i++) {
+        x *= 2u - odd * x; /* Newton's step doubles the correct bits: 3 -> 96 */
+    }
+    return x;
+}
+
+static inline uintptr_t rotate_right(uintptr_t x, uint32_t k)
+{
+    return (x >> k) | (x << ((0u - k) & (UINTPTR_BITS - 1u)));
+}
+
+/* Index of the block of tier t starting at address a, or a value >= block_count. */
+static inline uintptr_t block_index(const tp_tier_state_t *t, uintptr_t a)
+{
+    return rotate_right((a - (uintptr_t)t->base) * t->inverse, t->shift);
+}
+
 tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
                             void *block_storage, size_t block_storage_size,
                             uint32_t *meta_storage, size_t meta_storage_size)
@@ -148,7 +174,7 @@ tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_ti
         block_storage_size < block_bytes || meta_storage_size < meta_bytes) {
         return TP_ERR_INVALID_ARG;
     }
-    /* The blocks and the bitmaps must not overlap (tp_pool_init never does). */
+    /* The blocks and the links must not overlap (tp_pool_init never does). */
     const uintptr_t b0 = (uintptr_t)block_storage, b1 = b0 + block_bytes;
     const uintptr_t m0 = (uintptr_t)meta_storage, m1 = m0 + meta_bytes;
     if (b0 < m1 && m0 < b1) {
@@ -156,36 +182,39 @@ tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_ti
     }
 
     /* Everything is validated: from here on nothing can fail. */
-    memset(pool, 0, sizeof *pool);
+    memset(pool, 0, sizeof *pool); /* also zeroes tier[n_tiers], the end mark (I4) */
     uint8_t *blocks = (uint8_t *)block_storage;
-    uint32_t *map = meta_storage;
+    uint16_t *link = (uint16_t *)(void *)meta_storage;
     uint32_t first_index = 0;
     for (size_t i = 0; i < n_tiers; i++) {
         tp_tier_state_t *t = &pool->tier[i];
         const uint32_t size = tiers[i].block_size;
         const uint32_t count = tiers[i].block_count;
-        const uint32_t words = map_words(count);
+        uint32_t shift = 0;
+        while (((size >> shift) & 1u) == 0u) {
+            shift++;
+        }
         t->base = blocks + offsets[i];
-        t->map = map;
+        t->fit_key = (size_t)0u - size;
+        t->end_key = ~((uintptr_t)t->base + (uintptr_t)size * count - 1u);
+        t->inverse = odd_inverse((uintptr_t)(size >> shift));
+        t->shift = shift;
+        t->link = link;
         t->block_size = size;
         t->block_count = count;
-        t->span = size * count;
-        t->limit = count;
-        t->shift = (size & (size - 1u)) == 0u ? ctz32(size) : TP_NO_SHIFT;
+        t->free_count = count;
+        t->low_water = count;
+        t->head = 0;
         t->first_index = first_index;
-        for (uint32_t w = 0; w < words; w++) {
-            const uint32_t bits_left = count - w * 32u;
-            map[w] = bits_left >= 32u ? 0xFFFFFFFFu : (1u << bits_left) - 1u;
+        for (uint32_t b = 0; b + 1u < count; b++) {
+            link[b] = (uint16_t)(b + 1u);
         }
-        t->summary = words == 32u ? 0xFFFFFFFFu : (1u << words) - 1u;
-        map += words;
+        link[count - 1u] = TP_LINK_END;
+        link += count;
         first_index += count;
     }
     pool->n_tiers = (uint32_t)n_tiers;
-    pool->max_block_size = tiers[n_tiers - 1u].block_size;
     pool->total_blocks = first_index;
-    pool->lo = blocks;
-    pool->hi = blocks + block_bytes;
 #if TP_CFG_THREAD_SAFE
     tp_port_lock_init(&pool->lock);
 #endif
@@ -214,52 +243,70 @@ static int pool_ok(const tp_pool_t *pool)
     return pool != NULL && pool->magic == TP_POOL_MAGIC;
 }
 
-/* ---- alloc / free ---------------------------------------------------- */
-
-/*
- * The hot paths below are kept short on purpose (the benchmark counts their
- * instructions): every rare case (size 0 or too big, a full tier, an error
- * in tp_free) is handled in a separate function that is not inlined, except
- * the tier fallback, the worst case the benchmark bounds.
- *
- * An uninitialised pool needs no check of its own on the hot path: a zeroed
- * tp_pool_t (static storage, or a failed tp_pool_init) has max_block_size 0
- * and no tiers, so every request takes the size-rejection path and every free
- * the foreign-pointer path, where the magic number is checked.
- */
-
-#if defined(__GNUC__) || defined(__clang__)
-#define TP_COLD __attribute__((noinline, cold))
-#else
-#define TP_COLD
-#endif
-
-TP_COLD static void *reject_size(tp_pool_t *pool, size_t size)
+/* The tier whose blocks span address a (any byte), or NULL. Slow paths only. */
+static tp_tier_state_t *tier_containing(tp_pool_t *pool, uintptr_t a)
 {
-    if (!pool_ok(pool)) {
-        return NULL;
+    for (uint32_t i = 0; i < pool->n_tiers; i++) {
+        tp_tier_state_t *t = &pool->tier[i];
+        if (a - (uintptr_t)t->base < (uintptr_t)t->block_size * t->block_count) {
+            return t;
+        }
     }
-    POOL_LOCK(pool);
-    if (size == 0u) {
-        pool->zero_requests++;
-    } else {
-        pool->oversize_requests++;
-    }
-    POOL_UNLOCK(pool);
     return NULL;
 }
 
-/* Called with the lock held when the best-fitting tier has no block for this
- * request: the next larger tier that has one, or NULL (counted either way).
- * Inlined, not cold: this is the worst-case path the benchmark bounds. */
-static inline tp_tier_state_t *fall_back(tp_pool_t *pool, tp_tier_state_t *best, int critical)
+/* ---- alloc / free ---------------------------------------------------- */
+
+/*
+ * The hot paths are short on purpose (the benchmark counts their
+ * instructions): a rare case (size 0 or too big, a tier at its limit, any
+ * error in tp_free) leaves them for a function that is not inlined.
+ *
+ * An uninitialised pool needs no check of its own on the hot path: in a
+ * zeroed tp_pool_t (static storage, or a failed tp_pool_init) tier 0 already
+ * looks like the end mark, so every request and every free reaches a slow
+ * path, where the magic number is checked.
+ */
+
+/* Hand out the head of t's free list; the caller checked free_count. */
+static inline uint8_t *take_block(tp_tier_state_t *t, size_t size)
 {
-    /* The last tier is the one with max_block_size (sizes strictly increase). */
-    for (tp_tier_state_t *t = best; t->block_size != pool->max_block_size;) {
-        t++;
-        if (t->in_use < (critical ? t->block_count : t->limit)) {
+    const uint32_t n = t->free_count - 1u;
+    t->free_count = n;
+    if (n < t->low_water) {
+        t->low_water = n;
+    }
+    const uint32_t i = t->head;
+    TP_CFG_ASSERT(i < t->block_count);
+    t->head = t->link[i];
+    t->link[i] = TP_LINK_LIVE;
+    t->bytes_requested += size;
+    /* A multiply is one instruction on every target we build for. */
+    return t->base + (size_t)i * t->block_size;
+}
+
+/*
+ * Called with the lock held when tier `best` (the smallest that fits, or the
+ * end mark) cannot serve the request: reject a size no tier fits, else fall
+ * back to the next larger tier with a block above its reserve.
+ */
+TP_NOINLINE static void *alloc_slow(tp_pool_t *pool, size_t size, tp_tier_state_t *best,
+                                    int critical)
+{
+    if (best->fit_key == 0u) { /* size 0, above the largest tier, or no pool */
+        if (pool_ok(pool)) {
+            if (size == 0u) {
+                pool->zero_requests++;
+            } else {
+                pool->oversize_requests++;
+            }
+        }
+        return NULL;
+    }
+    for (tp_tier_state_t *t = best + 1; t->fit_key != 0u; t++) {
+        if (t->free_count > (critical ? 0u : t->reserve)) {
             best->fallbacks++;
-            return t;
+            return take_block(t, size);
         }
     }
     best->failed++;
@@ -271,43 +318,21 @@ static inline void *alloc_block(tp_pool_t *pool, size_t size, int critical)
     if (pool == NULL) {
         return NULL;
     }
-    /* One unsigned compare rejects 0, sizes above the largest tier and
-     * uninitialised pools. */
-    if (size - 1u >= pool->max_block_size) {
-        return reject_size(pool, size);
-    }
-    const uint32_t request = (uint32_t)size;
+    /* size <= block_size  <=>  0 - size >= 0 - block_size, for size >= 1;
+     * size 0 has key 0 and, like a size above every tier, stops only at the
+     * end mark, whose fit_key is 0. */
+    const size_t key = (size_t)0u - size;
     tp_tier_state_t *t = pool->tier;
-    while (t->block_size < request) { /* ends: request <= max_block_size */
+    while (key < t->fit_key) {
         t++;
     }
-
+    void *block;
     POOL_LOCK(pool);
-    if (t->in_use >= (critical ? t->block_count : t->limit)) {
-        t = fall_back(pool, t, critical);
-        if (t == NULL) {
-            POOL_UNLOCK(pool);
-            return NULL;
-        }
+    if (t->free_count > (critical ? 0u : t->reserve)) {
+        block = take_block(t, size);
+    } else {
+        block = alloc_slow(pool, size, t, critical);
     }
-    /* in_use < block_count, so by I3/I4 summary != 0. */
-    TP_CFG_ASSERT(t->summary != 0u);
-    const uint32_t w = ctz32(t->summary);
-    uint32_t *const word_ptr = &t->map[w];
-    const uint32_t word = *word_ptr;
-    const uint32_t bit = ctz32(word);
-    *word_ptr = word & (word - 1u);
-    if (*word_ptr == 0u) {
-        t->summary &= ~(1u << w);
-    }
-    const uint32_t in_use = ++t->in_use;
-    if (in_use > t->peak_in_use) {
-        t->peak_in_use = in_use;
-    }
-    t->bytes_requested += request;
-    /* A multiply (one instruction on every target we build for) is cheaper
-     * than choosing between a shift and a multiply. */
-    uint8_t *const block = t->base + (size_t)((w << 5) | bit) * t->block_size;
     POOL_UNLOCK(pool);
     return block;
 }
@@ -322,30 +347,8 @@ void *tp_alloc_critical(tp_pool_t *pool, size_t size)
     return alloc_block(pool, size, 1);
 }
 
-/*
- * The tier containing address a, or NULL. Offsets are computed on uintptr_t:
- * subtracting pointers into different objects would be undefined. The last
- * tier is the one whose blocks have max_block_size; a zeroed pool's tier 0
- * has span 0 and block size 0 == max_block_size, so it ends at once too.
- */
-static inline tp_tier_state_t *tier_of(tp_pool_t *pool, uintptr_t a, uint32_t *offset)
-{
-    tp_tier_state_t *t = pool->tier;
-    for (;;) {
-        const uintptr_t off = a - (uintptr_t)t->base;
-        if (off < t->span) {
-            *offset = (uint32_t)off;
-            return t;
-        }
-        if (t->block_size == pool->max_block_size) {
-            return NULL;
-        }
-        t++;
-    }
-}
-
-/* tp_free of an address in no tier: NULL, an uninitialised pool, or foreign. */
-TP_COLD static tp_err_t free_outside(tp_pool_t *pool, const void *ptr)
+/* tp_free of an address that is no block start: classify and count it. */
+TP_COLD static tp_err_t free_slow(tp_pool_t *pool, const void *ptr)
 {
     if (!pool_ok(pool)) {
         return TP_ERR_INVALID_ARG;
@@ -353,67 +356,50 @@ TP_COLD static tp_err_t free_outside(tp_pool_t *pool, const void *ptr)
     if (ptr == NULL) {
         return TP_OK;
     }
+    tp_err_t err;
     POOL_LOCK(pool);
-    pool->foreign_frees++;
-    POOL_UNLOCK(pool);
-    return TP_ERR_FOREIGN_PTR;
-}
-
-TP_COLD static tp_err_t free_misaligned(tp_pool_t *pool)
-{
-    POOL_LOCK(pool);
-    pool->bad_frees++;
-    POOL_UNLOCK(pool);
-    return TP_ERR_BAD_PTR;
-}
-
-/* Block index of an offset in tier t; *rest = bytes past that block's start. */
-static uint32_t index_by_division(const tp_tier_state_t *t, uint32_t offset, uint32_t *rest)
-{
-    const uint32_t index = offset / t->block_size;
-    *rest = offset - index * t->block_size;
-    return index;
-}
-
-static inline uint32_t index_of(const tp_tier_state_t *t, uint32_t offset, uint32_t *rest)
-{
-    if (t->shift == TP_NO_SHIFT) {
-        return index_by_division(t, offset, rest);
+    if (tier_containing(pool, (uintptr_t)ptr) != NULL) {
+        pool->bad_frees++;
+        err = TP_ERR_BAD_PTR;
+    } else {
+        pool->foreign_frees++;
+        err = TP_ERR_FOREIGN_PTR;
     }
-    *rest = offset & (t->block_size - 1u);
-    return offset >> t->shift;
+    POOL_UNLOCK(pool);
+    return err;
 }
 
 /*
- * Tier geometry (base, span, block size) never changes after tp_pool_init, so
- * finding the block needs no lock; only the bitmap and counters do, which
- * keeps the critical section short.
+ * Tier geometry never changes after tp_pool_init, so finding the block needs
+ * no lock; only the links and counters do, which keeps the critical section
+ * short.
  */
 tp_err_t tp_free(tp_pool_t *pool, void *ptr)
 {
     if (pool == NULL) {
         return TP_ERR_INVALID_ARG;
     }
-    uint32_t offset = 0, rest;
-    tp_tier_state_t *t = tier_of(pool, (uintptr_t)ptr, &offset);
-    if (t == NULL) {
-        return free_outside(pool, ptr);
+    /* The first tier whose last byte is at or above ptr; ~ turns the test
+     * around so that the zeroed end mark stops every search. */
+    const uintptr_t a = (uintptr_t)ptr;
+    tp_tier_state_t *t = pool->tier;
+    while (~a < t->end_key) {
+        t++;
     }
-    const uint32_t index = index_of(t, offset, &rest);
-    if (rest != 0u) {
-        return free_misaligned(pool);
+    const uintptr_t i = block_index(t, a);
+    if (i >= t->block_count) {
+        return free_slow(pool, ptr); /* NULL, foreign, inside a block, no pool */
     }
-    const uint32_t w = index >> 5;
-    const uint32_t bit = 1u << (index & 31u);
+    uint16_t *const link = t->link;
     tp_err_t err = TP_OK;
     POOL_LOCK(pool);
-    if (t->map[w] & bit) {
+    if (link[i] != TP_LINK_LIVE) {
         pool->double_frees++;
         err = TP_ERR_DOUBLE_FREE;
     } else {
-        t->map[w] |= bit;
-        t->summary |= 1u << w;
-        t->in_use--;
+        link[i] = (uint16_t)t->head;
+        t->head = (uint32_t)i;
+        t->free_count++;
         t->frees++;
     }
     POOL_UNLOCK(pool);
@@ -444,11 +430,6 @@ void tp_pool_unlock(tp_pool_t *pool, tp_irqstate_t state)
 #endif
 }
 
-static int block_is_live(const tp_tier_state_t *t, uint32_t index)
-{
-    return (t->map[index >> 5] & (1u << (index & 31u))) == 0u;
-}
-
 size_t tp_block_size(const tp_pool_t *pool, const void *ptr)
 {
     if (!pool_ok(pool) || ptr == NULL) {
@@ -457,17 +438,16 @@ size_t tp_block_size(const tp_pool_t *pool, const void *ptr)
     /* The lock is state outside the pool's logical value; the pool object
      * itself was never defined const (tp_pool_init writes it). */
     tp_pool_t *mutable_pool = (tp_pool_t *)pool;
-    uint32_t offset, rest;
     size_t size = 0u;
-    POOL_LOCK(mutable_pool);
-    const tp_tier_state_t *t = tier_of(mutable_pool, (uintptr_t)ptr, &offset);
+    const tp_tier_state_t *t = tier_containing(mutable_pool, (uintptr_t)ptr);
     if (t != NULL) {
-        const uint32_t index = index_of(t, offset, &rest);
-        if (rest == 0u && block_is_live(t, index)) {
+        const uintptr_t i = block_index(t, (uintptr_t)ptr);
+        POOL_LOCK(mutable_pool);
+        if (i < t->block_count && t->link[i] == TP_LINK_LIVE) {
             size = t->block_size;
         }
+        POOL_UNLOCK(mutable_pool);
     }
-    POOL_UNLOCK(mutable_pool);
     return size;
 }
 
@@ -477,7 +457,7 @@ tp_err_t tp_pool_set_reserve(tp_pool_t *pool, size_t tier, uint32_t reserve)
         return TP_ERR_INVALID_ARG;
     }
     POOL_LOCK(pool);
-    pool->tier[tier].limit = pool->tier[tier].block_count - reserve;
+    pool->tier[tier].reserve = reserve;
     POOL_UNLOCK(pool);
     return TP_OK;
 }
@@ -495,14 +475,14 @@ tp_err_t tp_pool_get_stats(tp_pool_t *pool, tp_pool_stats_t *out)
         tp_tier_stats_t *s = &out->tier[i];
         s->block_size = t->block_size;
         s->block_count = t->block_count;
-        s->in_use = t->in_use;
-        s->peak_in_use = t->peak_in_use;
+        s->in_use = t->block_count - t->free_count;
+        s->peak_in_use = t->block_count - t->low_water;
         s->frees = t->frees;
-        s->allocs = t->frees + t->in_use;
+        s->allocs = t->frees + s->in_use;
         s->failed = t->failed;
         s->fallbacks = t->fallbacks;
         s->bytes_requested = t->bytes_requested;
-        if (t->in_use < t->limit) {
+        if (t->free_count > t->reserve) {
             out->largest_allocatable = t->block_size;
         }
     }
@@ -539,7 +519,7 @@ tp_err_t tp_pool_reset_peak(tp_pool_t *pool)
     }
     POOL_LOCK(pool);
     for (uint32_t i = 0; i < pool->n_tiers; i++) {
-        pool->tier[i].peak_in_use = pool->tier[i].in_use;
+        pool->tier[i].low_water = pool->tier[i].free_count;
     }
     POOL_UNLOCK(pool);
     return TP_OK;
@@ -554,7 +534,7 @@ size_t tp_pool_largest_allocatable(tp_pool_t *pool)
     POOL_LOCK(pool);
     for (uint32_t i = pool->n_tiers; i-- > 0u;) {
         const tp_tier_state_t *t = &pool->tier[i];
-        if (t->in_use < t->limit) {
+        if (t->free_count > t->reserve) {
             largest = t->block_size;
             break;
         }
@@ -563,15 +543,56 @@ size_t tp_pool_largest_allocatable(tp_pool_t *pool)
     return largest;
 }
 
+static int tier_consistent(const tp_tier_state_t *t)
+{
+    if (t->free_count > t->block_count || t->low_water > t->free_count) {
+        return 0;
+    }
+    /* I1: free_count steps, each to a block marked free, then the end. A
+     * repeated block would make the walk periodic, never reaching the end,
+     * so reaching it proves the list has no cycle. */
+    uint32_t i = t->head;
+    for (uint32_t step = 0; step < t->free_count; step++) {
+        if (i >= t->block_count || t->link[i] == TP_LINK_LIVE) {
+            return 0;
+        }
+        i = t->link[i];
+    }
+    if (i != TP_LINK_END && t->free_count != 0u) {
+        return 0;
+    }
+    /* I2: every block not on the list is marked live. */
+    uint32_t live = 0;
+    for (uint32_t b = 0; b < t->block_count; b++) {
+        live += t->link[b] == TP_LINK_LIVE ? 1u : 0u;
+    }
+    return live == t->block_count - t->free_count;
+}
+
+tp_err_t tp_pool_check(tp_pool_t *pool)
+{
+    if (!pool_ok(pool)) {
+        return TP_ERR_INVALID_ARG;
+    }
+    tp_err_t err = TP_OK;
+    POOL_LOCK(pool);
+    for (uint32_t i = 0; i < pool->n_tiers && err == TP_OK; i++) {
+        if (!tier_consistent(&pool->tier[i])) {
+            err = TP_ERR_CORRUPT;
+        }
+    }
+    POOL_UNLOCK(pool);
+    return err;
+}
+
 static void describe(const tp_pool_t *pool, const tp_tier_state_t *t, uint32_t index,
                      tp_block_info_t *out)
 {
     out->tier = (uint32_t)(t - pool->tier);
     out->index = t->first_index + index;
     out->block_size = t->block_size;
-    out->start = t->shift != TP_NO_SHIFT ? t->base + (index << t->shift)
-                                         : t->base + (size_t)index * t->block_size;
-    out->live = block_is_live(t, index);
+    out->start = t->base + (size_t)index * t->block_size;
+    out->live = t->link[index] == TP_LINK_LIVE;
 }
 
 tp_err_t tp_pool_locate(const tp_pool_t *pool, const void *ptr, tp_block_info_t *out)
@@ -579,13 +600,13 @@ tp_err_t tp_pool_locate(const tp_pool_t *pool, const void *ptr, tp_block_info_t 
     if (!pool_ok(pool) || out == NULL) {
         return TP_ERR_INVALID_ARG;
     }
-    uint32_t offset, rest;
-    /* tier_of only reads the pool. */
-    const tp_tier_state_t *t = tier_of((tp_pool_t *)pool, (uintptr_t)ptr, &offset);
+    /* tier_containing only reads the pool. */
+    const tp_tier_state_t *t = tier_containing((tp_pool_t *)pool, (uintptr_t)ptr);
     if (t == NULL) {
         return TP_ERR_FOREIGN_PTR;
     }
-    describe(pool, t, index_of(t, offset, &rest), out);
+    const uint32_t offset = (uint32_t)((uintptr_t)ptr - (uintptr_t)t->base);
+    describe(pool, t, offset / t->block_size, out);
     return TP_OK;
 }
 

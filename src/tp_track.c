@@ -166,7 +166,7 @@ static uint32_t first_bad(const uint8_t *block, uint32_t from, uint32_t to, uint
     return to;
 }
 
-/* tp_pool_locate / tp_pool_block_at read the free bitmap: under the pool's lock. */
+/* tp_pool_locate / tp_pool_block_at read the live marks: under the pool's lock. */
 static tp_err_t locate_locked(tp_pool_t *pool, const void *ptr, tp_block_info_t *bi)
 {
     const tp_irqstate_t st = tp_pool_lock(pool);

@@ -1,7 +1,7 @@
 /*
  * test_pool.c - every rule of the tierpool core API (tierpool.h), each error
  * path included. Built against the single-threaded library, the thread-safe
- * one, the portable (no compiler builtins) one, and for Cortex-M3 under QEMU.
+ * one, and for Cortex-M3 under QEMU.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +18,7 @@ static const tp_tier_t seed_tiers[] = {{256, 64}, {1024, 24}, {4096, 12}};
 #define SEED_N 3u
 
 /* Big enough for every configuration below; 64-byte aligned. */
-static _Alignas(64) uint8_t storage[128 * 1024];
+static _Alignas(64) uint8_t storage[256 * 1024];
 static tp_pool_t pool;
 
 static void init_seed(void)
@@ -37,10 +37,10 @@ static void get_stats(tp_pool_stats_t *s)
 static void test_storage_size(void **state)
 {
     (void)state;
-    /* blocks: 16384 + 24576 + 49152; bitmaps: 2 + 1 + 1 words */
+    /* blocks: 16384 + 24576 + 49152; links: 2 bytes for each of 100 blocks */
     assert_int_equal(tp_pool_block_bytes(seed_tiers, SEED_N), 16384 + 24576 + 49152);
-    assert_int_equal(tp_pool_meta_bytes(seed_tiers, SEED_N), 4 * 4);
-    assert_int_equal(tp_pool_storage_size(seed_tiers, SEED_N), 90112 + 16);
+    assert_int_equal(tp_pool_meta_bytes(seed_tiers, SEED_N), 200);
+    assert_int_equal(tp_pool_storage_size(seed_tiers, SEED_N), 90112 + 200);
     assert_true(TP_POOL_STORAGE_BOUND(3, 90112, 100) >= tp_pool_storage_size(seed_tiers, SEED_N));
 
     /* Padding: a 24-byte tier (8-aligned) then a 64-byte tier (64-aligned). */
@@ -48,6 +48,9 @@ static void test_storage_size(void **state)
     /* tier 0 at 0..71, tier 1 at 128..255 (64-aligned), tier 2 at 256..355 */
     assert_int_equal(tp_pool_block_bytes(padded, 3), 356);
     assert_int_equal(tp_pool_storage_size(padded, 3), 356 + 12);
+    const tp_tier_t odd_count[] = {{8, 3}}; /* 6 bytes of links, rounded to 8 */
+    assert_int_equal(tp_pool_meta_bytes(odd_count, 1), 8);
+    assert_int_equal(tp_pool_storage_size(odd_count, 1), 24 + 8);
     assert_true(TP_POOL_STORAGE_BOUND(3, 24 * 3 + 64 * 2 + 100, 6) >= tp_pool_storage_size(padded, 3));
 
     /* Invalid configurations have no size. */
@@ -156,14 +159,14 @@ static void test_max_tiers_and_blocks(void **state)
     }
 
     /* One tier of the maximum block count: every block is handed out once. */
-    const tp_tier_t big[] = {{16, TP_MAX_BLOCKS_PER_TIER}};
+    const tp_tier_t big[] = {{1, TP_MAX_BLOCKS_PER_TIER}};
     assert_int_equal(tp_pool_init(&pool, big, 1, storage, sizeof storage), TP_OK);
     uint8_t *prev = NULL;
     for (uint32_t i = 0; i < TP_MAX_BLOCKS_PER_TIER; i++) {
-        uint8_t *p = tp_alloc(&pool, 16);
+        uint8_t *p = tp_alloc(&pool, 1);
         assert_non_null(p);
         if (prev != NULL) {
-            assert_ptr_equal(p, prev + 16); /* lowest free block first, no headers */
+            assert_ptr_equal(p, prev + 1); /* a new pool: address order, no headers */
         }
         prev = p;
     }
@@ -172,6 +175,13 @@ static void test_max_tiers_and_blocks(void **state)
     get_stats(&s);
     assert_int_equal(s.tier[0].in_use, TP_MAX_BLOCKS_PER_TIER);
     assert_int_equal(s.failed, 1);
+    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    /* ... and every one comes back, the last in the list being block 0. */
+    for (uint32_t i = 0; i < TP_MAX_BLOCKS_PER_TIER; i++) {
+        assert_int_equal(tp_free(&pool, storage + i), TP_OK);
+    }
+    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    assert_ptr_equal(tp_alloc(&pool, 1), storage + TP_MAX_BLOCKS_PER_TIER - 1u);
 }
 
 /* ---- alloc ---- */
@@ -263,9 +273,10 @@ static void test_fallback_to_larger_tiers(void **state)
 /* After an error, everything but the named counter is as before. */
 static void expect_free_error(void *ptr, tp_err_t expected, uint32_t *counter_in_pool)
 {
-    tp_pool_t before;
-    uint8_t meta_before[64];
+    static tp_pool_t before;
+    uint8_t meta_before[200];
     const size_t meta_off = (tp_pool_block_bytes(seed_tiers, SEED_N) + 3u) & ~(size_t)3u;
+    assert_int_equal(tp_pool_meta_bytes(seed_tiers, SEED_N), sizeof meta_before);
     memcpy(meta_before, storage + meta_off, sizeof meta_before);
     memcpy(&before, &pool, sizeof pool);
     const uint32_t count = *counter_in_pool;
@@ -290,7 +301,10 @@ static void test_free_errors_change_nothing(void **state)
     assert_int_equal(tp_free(&pool, NULL), TP_OK);
     expect_free_error(&local, TP_ERR_FOREIGN_PTR, &pool.foreign_frees);
     expect_free_error(storage + sizeof storage - 1, TP_ERR_FOREIGN_PTR, &pool.foreign_frees);
-    expect_free_error(pool.hi, TP_ERR_FOREIGN_PTR, &pool.foreign_frees); /* one past the end */
+    uint8_t *const end = storage + tp_pool_block_bytes(seed_tiers, SEED_N);
+    expect_free_error(end, TP_ERR_FOREIGN_PTR, &pool.foreign_frees); /* one past the end */
+    uint8_t *const before_start = (uint8_t *)((uintptr_t)storage - 256u);
+    expect_free_error(before_start, TP_ERR_FOREIGN_PTR, &pool.foreign_frees); /* before it */
     expect_free_error(a + 1, TP_ERR_BAD_PTR, &pool.bad_frees);
     expect_free_error(a + 255, TP_ERR_BAD_PTR, &pool.bad_frees);
     expect_free_error(b + 512, TP_ERR_BAD_PTR, &pool.bad_frees);
@@ -301,7 +315,7 @@ static void test_free_errors_change_nothing(void **state)
 
     tp_pool_stats_t s;
     get_stats(&s);
-    assert_int_equal(s.foreign_frees, 3);
+    assert_int_equal(s.foreign_frees, 4);
     assert_int_equal(s.bad_frees, 4);
     assert_int_equal(s.double_frees, 2);
     assert_int_equal(s.blocks_in_use, 2);
@@ -338,7 +352,7 @@ static void test_block_size(void **state)
     assert_int_equal(tp_block_size(&pool, a), 0);
 }
 
-/* Non-power-of-two block sizes take the division path. */
+/* Block sizes with an odd factor: the exact-division path. */
 static void test_non_power_of_two_sizes(void **state)
 {
     (void)state;
@@ -350,7 +364,7 @@ static void test_non_power_of_two_sizes(void **state)
         assert_non_null(blocks[i]);
     }
     assert_ptr_equal(blocks[1], blocks[0] + 24);
-    assert_ptr_equal(blocks[72], blocks[40] + 32 * 100); /* across a bitmap word */
+    assert_ptr_equal(blocks[72], blocks[40] + 32 * 100);
     assert_int_equal(tp_free(&pool, blocks[72] + 99), TP_ERR_BAD_PTR);
     assert_int_equal(tp_free(&pool, blocks[72] + 100), TP_ERR_FOREIGN_PTR); /* past tier 1 */
     for (int i = 77; i >= 0; i--) {
@@ -519,17 +533,18 @@ static void test_split_storage(void **state)
 {
     (void)state;
     static _Alignas(64) uint8_t blocks[90112];
-    static uint32_t meta[4];
+    static uint32_t meta[50];
     assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks, meta,
                                         sizeof meta),
                      TP_OK);
     uint8_t *p = tp_alloc(&pool, 5);
     assert_ptr_equal(p, blocks);
-    /* Overlapping blocks and bitmaps are refused. */
+    /* Overlapping blocks and links are refused, and so is too little room. */
     assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks,
-                                        (uint32_t *)(void *)(blocks + 64), 16),
+                                        (uint32_t *)(void *)(blocks + 64), 200),
                      TP_ERR_INVALID_ARG);
-    assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks, meta, 12),
+    assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks, meta,
+                                        196),
                      TP_ERR_INVALID_ARG);
     assert_int_equal(tp_block_size(&pool, p), 256); /* still the old pool */
 }
@@ -550,6 +565,95 @@ static void test_strerror(void **state)
         }
     }
     assert_true(strcmp(tp_strerror((tp_err_t)42), "unknown error") == 0);
+}
+
+/* A freed block is the next one handed out (LIFO); untouched blocks follow. */
+static void test_freed_block_reused_first(void **state)
+{
+    (void)state;
+    init_seed();
+    uint8_t *a = tp_alloc(&pool, 10);
+    uint8_t *b = tp_alloc(&pool, 10);
+    uint8_t *c = tp_alloc(&pool, 10);
+    assert_ptr_equal(b, a + 256);
+    assert_ptr_equal(c, b + 256);
+    assert_int_equal(tp_free(&pool, b), TP_OK);
+    assert_int_equal(tp_free(&pool, a), TP_OK);
+    assert_ptr_equal(tp_alloc(&pool, 10), a);
+    assert_ptr_equal(tp_alloc(&pool, 10), b);
+    assert_ptr_equal(tp_alloc(&pool, 10), c + 256);
+    assert_int_equal(tp_pool_check(&pool), TP_OK);
+}
+
+/*
+ * tp_free finds the block index by a multiply and a rotate instead of a
+ * division. Check it against plain division at every byte offset of a tier
+ * (and a block beyond it) for many block sizes: odd, even, powers of two.
+ */
+static void check_every_offset(uint32_t size, uint32_t count)
+{
+    const tp_tier_t one[] = {{size, count}};
+    assert_int_equal(tp_pool_init(&pool, one, 1, storage, sizeof storage), TP_OK);
+    for (uint32_t i = 0; i < count; i++) {
+        assert_non_null(tp_alloc(&pool, size));
+    }
+    const uint32_t span = size * count;
+    const uint32_t step = span > 20000u ? 7u : 1u; /* big tiers: a sample */
+    for (uint32_t off = 0; off < span + size; off += step) {
+        const tp_err_t expected = off >= span ? TP_ERR_FOREIGN_PTR
+                                  : (off % size != 0u ? TP_ERR_BAD_PTR : TP_OK);
+        /* Integer arithmetic: the offsets past the tier may lie past `storage`. */
+        uint8_t *const ptr = (uint8_t *)((uintptr_t)storage + off);
+        const tp_err_t got = tp_free(&pool, ptr);
+        if (got != expected) {
+            fail_msg("size %u offset %u: %d, expected %d", (unsigned)size, (unsigned)off, got,
+                     expected);
+        }
+        if (got == TP_OK) {
+            assert_ptr_equal(tp_alloc(&pool, size), ptr); /* live again */
+        }
+    }
+    assert_int_equal(tp_pool_check(&pool), TP_OK);
+}
+
+static void test_free_index_matches_division(void **state)
+{
+    (void)state;
+    for (uint32_t size = 1; size <= 130; size++) {
+        check_every_offset(size, 5);
+    }
+    const uint32_t more[] = {192, 255, 256, 257, 384, 1000, 1023, 1024, 1536, 4095, 4096,
+                             12288, 65535, 65536, 98304};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+        check_every_offset(more[i], 2);
+    }
+    check_every_offset(3, 20000); /* a tier whose index needs all 16 link bits' range */
+}
+
+/* tp_pool_check finds a broken free list or live mark, and changes nothing. */
+static void test_pool_check_detects_corruption(void **state)
+{
+    (void)state;
+    init_seed();
+    void *p = tp_alloc(&pool, 10);
+    assert_non_null(tp_alloc(&pool, 10));
+    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    uint16_t *link = (uint16_t *)(void *)(storage + tp_pool_block_bytes(seed_tiers, SEED_N));
+    const uint16_t saved = link[5];
+    link[5] = 5; /* a cycle in tier 0's free list */
+    assert_int_equal(tp_pool_check(&pool), TP_ERR_CORRUPT);
+    link[5] = TP_LINK_LIVE; /* a free block marked live */
+    assert_int_equal(tp_pool_check(&pool), TP_ERR_CORRUPT);
+    link[5] = saved;
+    link[0] = 7; /* a live block not marked live */
+    assert_int_equal(tp_pool_check(&pool), TP_ERR_CORRUPT);
+    link[0] = TP_LINK_LIVE;
+    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    assert_int_equal(tp_free(&pool, p), TP_OK);
+    tp_pool_t zeroed;
+    memset(&zeroed, 0, sizeof zeroed);
+    assert_int_equal(tp_pool_check(&zeroed), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_check(NULL), TP_ERR_INVALID_ARG);
 }
 
 static void test_lock_calls(void **state)
@@ -584,6 +688,9 @@ int main(void)
         cmocka_unit_test(test_split_storage),
         cmocka_unit_test(test_strerror),
         cmocka_unit_test(test_lock_calls),
+        cmocka_unit_test(test_freed_block_reused_first),
+        cmocka_unit_test(test_free_index_matches_division),
+        cmocka_unit_test(test_pool_check_detects_corruption),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

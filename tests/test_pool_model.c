@@ -1,7 +1,9 @@
 /*
  * test_pool_model.c - long seeded random sequences of tierpool calls, each
  * checked after every step against a deliberately simple reference model:
- * one flag per block, a linear search for the lowest free block. The model
+ * one flag per block and, per tier, a plain array used as a stack of free
+ * blocks (the last freed is the first reused; a new pool starts at block 0).
+ * The model
  * predicts the exact block every tp_alloc returns, every error of tp_free,
  * and every statistic. Live blocks carry a byte pattern checked for damage,
  * which also proves no two live blocks overlap.
@@ -36,6 +38,8 @@ typedef struct {
     uint32_t fallbacks[TP_CFG_MAX_TIERS];
     uint64_t allocs[TP_CFG_MAX_TIERS], frees[TP_CFG_MAX_TIERS], requested[TP_CFG_MAX_TIERS];
     uint32_t zero, oversize, foreign, bad, dbl;
+    uint32_t free_stack[TP_CFG_MAX_TIERS][MAX_BLOCKS]; /* pool-wide indices */
+    uint32_t free_top[TP_CFG_MAX_TIERS];
 } model_t;
 
 static model_t model;
@@ -137,12 +141,10 @@ static void do_alloc(uint32_t *rng)
         model.failed[best]++;
         return;
     }
-    /* The model's choice: the lowest free block of tier t. */
-    uint32_t i = 0;
-    while (model.block[model.first[t] + i].live) {
-        i++;
-    }
-    const uint32_t g = model.first[t] + i;
+    /* The model's choice: the top of tier t's stack of free blocks. */
+    assert_true(model.free_top[t] > 0u);
+    const uint32_t g = model.free_stack[t][--model.free_top[t]];
+    assert_int_equal(model.block[g].live, 0);
     assert_non_null(p);
     tp_block_info_t info;
     assert_int_equal(tp_pool_locate(&pool, p, &info), TP_OK);
@@ -199,6 +201,7 @@ static void do_free(uint32_t *rng, uint32_t total)
         assert_int_equal(tp_free(&pool, start), TP_OK);
         assert_int_equal(tp_block_size(&pool, start), 0);
         model.block[g].live = 0;
+        model.free_stack[t][model.free_top[t]++] = g;
         model.in_use[t]--;
         model.frees[t]++;
     }
@@ -212,6 +215,9 @@ static void run_model(const tp_tier_t *tiers, uint32_t n, uint32_t seed, uint32_
     uint32_t total = 0;
     for (uint32_t t = 0; t < n; t++) {
         model.first[t] = total;
+        for (uint32_t i = tiers[t].block_count; i-- > 0u;) {
+            model.free_stack[t][model.free_top[t]++] = total + i;
+        }
         total += tiers[t].block_count;
     }
     assert_true(total <= MAX_BLOCKS);
@@ -238,6 +244,7 @@ static void run_model(const tp_tier_t *tiers, uint32_t n, uint32_t seed, uint32_
         check_stats();
         if ((step & 63u) == 0u) {
             check_contents();
+            assert_int_equal(tp_pool_check(&pool), TP_OK);
         }
     }
     check_contents();

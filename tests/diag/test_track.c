@@ -143,7 +143,7 @@ static void test_use_after_free_detected(void **state)
         assert_int_equal(p[i], TP_TRACK_POISON_BYTE);
     }
     p[17] = 42; /* the bug: write after free */
-    uint8_t *q = TP_ALLOC(&pool, 200); /* the same block comes back (lowest free) */
+    uint8_t *q = TP_ALLOC(&pool, 200); /* the same block comes back (last freed, first reused) */
     assert_ptr_equal(p, q);
     assert_int_equal(events_n, 1);
     assert_int_equal(last_ev, TP_TRACK_EV_USE_AFTER_FREE);

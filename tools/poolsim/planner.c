@@ -92,7 +92,7 @@ static uint32_t blocks_needed(uint32_t peak, uint32_t headroom_pct)
     return n > 0xFFFFFFu ? 0xFFFFFFu : (uint32_t)n;
 }
 
-/* Tiers and storage for N blocks of at least `size`, split at 1024 blocks per tier. */
+/* Tiers and storage for N blocks of at least `size`, split at TP_MAX_BLOCKS_PER_TIER blocks per tier. */
 static unsigned split_tiers(uint32_t size, uint32_t n, tp_tier_t *out, uint64_t *cost)
 {
     unsigned sub = (n + TP_MAX_BLOCKS_PER_TIER - 1u) / TP_MAX_BLOCKS_PER_TIER;

@@ -13,7 +13,7 @@
  *  3. A tier of size c_j serving range (i, j] needs ceil(peak * (100 +
  *     headroom) / 100) blocks. Dynamic programming over j (and the number of
  *     tiers used, at most 16) picks the partition of the candidates into
- *     ranges with the least storage. A tier needing more than 1024 blocks is
+ *     ranges with the least storage. A tier needing more than 65534 blocks is
  *     split into tiers of adjacent sizes (c_j, c_j + 4, ...).
  *  4. The plan is replayed through tierpool; should a tier still fail (only
  *     possible where step 3 had to split tiers), its count is raised and the

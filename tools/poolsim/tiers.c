@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define ACCEPTED "expected SIZExCOUNT[,SIZExCOUNT...], e.g. 256x64,1024x24,4096x12: " \
-                 "decimal sizes > 0 in increasing order, counts 1..1024, at most 16 tiers"
+                 "decimal sizes > 0 in increasing order, counts 1..65534, at most 16 tiers"
 
 /* A decimal number of at most 10 digits; *end past it. */
 static int number(const char *s, const char **end, uint64_t *out)

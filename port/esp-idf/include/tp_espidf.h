@@ -11,7 +11,8 @@
  *                    TP_ESPIDF_PSRAM_STORAGE_DEFINE(name, block_bytes, meta_words);
  *                    tp_pool_init_split(&pool, tiers, n, name, sizeof name,
  *                                       name##_meta, sizeof name##_meta)
- *     The blocks are in PSRAM; the bitmaps (name##_meta) stay in internal RAM,
+ *     meta_words = (2 * total blocks + 3) / 4 (tp_pool_meta_bytes / 4).
+ *     The blocks are in PSRAM; the links (name##_meta) stay in internal RAM,
  *     where the lock-holding code touches them with the cache off.
  */
 #ifndef TP_ESPIDF_H
