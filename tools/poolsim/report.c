@@ -295,8 +295,8 @@ void ps_report_plan(FILE *f, const ps_plan_t *p, const ps_plan_cfg_t *cfg, uint3
         }
     }
     fprintf(f, "  --tiers %s\n", tiers);
-    fprintf(f, "  pool RAM: %zu B of storage (tp_pool_storage_size: %" PRIu64 " B of blocks + bitmaps and "
-               "alignment) + %zu B for the tp_pool_t\n",
+    fprintf(f, "  pool RAM: %zu B of storage (tp_pool_storage_size: %" PRIu64 " B of blocks, the rest "
+               "2-byte links and alignment) + %zu B for the tp_pool_t on this host\n",
             p->storage, p->block_bytes, sizeof(tp_pool_t));
     fprintf(f, "  heap model peak need: %" PRIu64 " B (the live requests' footprints at their peak: "
                "4-byte headers, 4-byte rounding, 12-byte minimum%s; %" PRIu64 " B requested, %" PRIu64
