@@ -127,6 +127,13 @@ for name, t in [("tierpool-st", dst), ("tierpool-ts", dts)]:
     L.append("| %s | %s | %s |" % (name, " | ".join("%d" % round(t["direct %s %d" % (name, s)]) for s in SIZES),
                                   "%.1f" % mx[0] if mx else "-"))
 L.append("")
+L.append("The tier searches are linear: a pool of 16 tiers (16, 32, ... 256 B, 4 blocks each), pair inside the two functions:\n")
+L.append("| build | first tier (16 B) | last of 16 tiers (256 B) | added per tier past the first, per pair |")
+L.append("|---|---|---|---|")
+for name, t in [("tierpool-st", dst), ("tierpool-ts", dts)]:
+    a0, a15 = t["directmany %s tier0" % name], t["directmany %s tier15" % name]
+    L.append("| %s | %d | %d | %.1f |" % (name, round(a0), round(a15), (a15 - a0) / 15))
+L.append("")
 
 def times(path):
     r = {}

@@ -316,10 +316,39 @@ static void run_cg(void)
     (void)sink;
 }
 
+/* A pool of TP_CFG_MAX_TIERS tiers (16 x (i + 1) bytes, 4 blocks each): what
+ * each tier past the first adds to a pair (the tier searches are linear). */
+static tp_pool_t pool_many;
+TP_POOL_STORAGE_DEFINE(storage_many, TP_POOL_STORAGE_BOUND(TP_CFG_MAX_TIERS, 16 * 4 * 136, 64));
+static void many_reset(void)
+{
+    tp_tier_t t[TP_CFG_MAX_TIERS];
+    for (uint32_t i = 0; i < TP_CFG_MAX_TIERS; i++) {
+        t[i] = (tp_tier_t){ 16u * (i + 1u), 4u };
+    }
+    memset(&pool_many, 0, sizeof pool_many);
+    if (tp_pool_init(&pool_many, t, TP_CFG_MAX_TIERS, storage_many, sizeof storage_many) != TP_OK) {
+        fprintf(stderr, "tp_pool_init (many tiers) failed\n");
+        exit(1);
+    }
+}
+static void *many_a(size_t s) { return tp_alloc(&pool_many, s); }
+static void many_f(void *p) { (void)tp_free(&pool_many, p); }
+
 /* ---- direct mode: --toggle-collect=tp_alloc/tp_free, library only ---- */
 static void run_direct(void)
 {
     char label[128];
+    allocator_t many = { TP_NAME, many_a, many_f, many_reset };
+    for (uint32_t tier = 0; tier < TP_CFG_MAX_TIERS; tier += TP_CFG_MAX_TIERS - 1u) {
+        many_reset();
+        const size_t size = 16u * (tier + 1u);
+        pair_loop(&many, size, 1000);
+        CALLGRIND_ZERO_STATS;
+        pair_loop(&many, size, N_PAIRS);
+        snprintf(label, sizeof label, "directmany %s tier%u n=%u", many.name, (unsigned)tier, N_PAIRS);
+        dump(label);
+    }
     allocator_t al = { TP_NAME, tp_a, tp_f, tp_reset };
     for (size_t s = 0; s < 4; s++) {
         tp_reset();
