@@ -157,6 +157,9 @@ size_t tp_pool_storage_size(const tp_tier_t *tiers, size_t n_tiers);
 #define TP_POOL_STORAGE_BOUND(n_tiers, block_bytes, total_blocks) \
     ((size_t)(block_bytes) + (size_t)(n_tiers) * 64u + 2u * (size_t)(total_blocks) + 4u)
 
+/* The exact bookkeeping bytes (tp_pool_meta_bytes) for total_blocks blocks. */
+#define TP_POOL_META_BYTES(total_blocks) (((size_t)(total_blocks) * 2u + 3u) & ~(size_t)3u)
+
 /* Defines a static byte array aligned to TP_CFG_STORAGE_ALIGN. */
 #define TP_POOL_STORAGE_DEFINE(name, bytes) \
     static _Alignas(TP_CFG_STORAGE_ALIGN) uint8_t name[(bytes)]

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 cc=arm-none-eabi-gcc
 flags="-std=gnu11 -mcpu=cortex-m3 -mthumb -Os -Wall -Wextra -Werror -fsyntax-only
        -DESP_PLATFORM -Iinclude -Iport/esp-idf/include -Itests/espidf_api"
-for f in port/esp-idf/*.c examples/esp-idf/main/main.c $(sed -n 's|^ *\(src/[a-z_]*\.c\)$|\1|p' cmake/tierpool_sources.cmake); do
+for f in port/esp-idf/*.c examples/esp-idf/main/main.c tests/espidf_api/use_psram_macro.c $(sed -n 's|^ *\(src/[a-z_]*\.c\)$|\1|p' cmake/tierpool_sources.cmake); do
     $cc $flags "$f"
 done
 echo "ESP-IDF port, example and library compile against the documented ESP-IDF 5.x API"

@@ -40,6 +40,7 @@ static void test_storage_size(void **state)
     /* blocks: 16384 + 24576 + 49152; links: 2 bytes for each of 100 blocks */
     assert_int_equal(tp_pool_block_bytes(seed_tiers, SEED_N), 16384 + 24576 + 49152);
     assert_int_equal(tp_pool_meta_bytes(seed_tiers, SEED_N), 200);
+    assert_int_equal(TP_POOL_META_BYTES(100), 200);
     assert_int_equal(tp_pool_storage_size(seed_tiers, SEED_N), 90112 + 200);
     assert_true(TP_POOL_STORAGE_BOUND(3, 90112, 100) >= tp_pool_storage_size(seed_tiers, SEED_N));
 
@@ -78,6 +79,7 @@ static void test_storage_bound_random(void **state)
         const size_t need = tp_pool_storage_size(tiers, n);
         assert_true(need > 0);
         assert_true(TP_POOL_STORAGE_BOUND(n, bytes, blocks) >= need);
+        assert_int_equal(TP_POOL_META_BYTES(blocks), tp_pool_meta_bytes(tiers, n));
     }
 }
 

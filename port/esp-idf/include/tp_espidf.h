@@ -8,10 +8,12 @@
  *  2. DMA-capable internal RAM, taken once at start-up:
  *                    tp_espidf_pool_init_dma(&pool, tiers, n, 4, &storage)
  *  3. PSRAM (.bss in external RAM, needs CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY):
- *                    TP_ESPIDF_PSRAM_STORAGE_DEFINE(name, block_bytes, meta_words);
+ *                    TP_ESPIDF_PSRAM_STORAGE_DEFINE(name, block_bytes, total_blocks);
  *                    tp_pool_init_split(&pool, tiers, n, name, sizeof name,
  *                                       name##_meta, sizeof name##_meta)
- *     meta_words = (2 * total blocks + 3) / 4 (tp_pool_meta_bytes / 4).
+ *     block_bytes: at least tp_pool_block_bytes(tiers, n), i.e. the sum of
+ *     size x count plus up to 63 bytes of alignment per tier (init refuses
+ *     less); total_blocks: the sum of the counts.
  *     The blocks are in PSRAM; the links (name##_meta) stay in internal RAM,
  *     where the lock-holding code touches them with the cache off.
  */
@@ -21,13 +23,15 @@
 #include "../../../include/tierpool.h"
 #include "../../../include/tp_health.h"
 
+#include "esp_attr.h" /* EXT_RAM_BSS_ATTR */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define TP_ESPIDF_PSRAM_STORAGE_DEFINE(name, block_bytes, meta_words) \
-    static EXT_RAM_BSS_ATTR _Alignas(64) uint8_t name[(block_bytes)];  \
-    static uint32_t name##_meta[(meta_words)]
+#define TP_ESPIDF_PSRAM_STORAGE_DEFINE(name, block_bytes, total_blocks) \
+    static EXT_RAM_BSS_ATTR _Alignas(64) uint8_t name[(block_bytes)];   \
+    static uint32_t name##_meta[TP_POOL_META_BYTES(total_blocks) / 4u]
 
 /*
  * Allocate the pool's storage once from DMA-capable internal RAM with
