@@ -162,7 +162,7 @@ size_t tp_pool_storage_size(const tp_tier_t *tiers, size_t n_tiers);
 
 /* Defines a static byte array aligned to TP_CFG_STORAGE_ALIGN. */
 #define TP_POOL_STORAGE_DEFINE(name, bytes) \
-    static _Alignas(TP_CFG_STORAGE_ALIGN) uint8_t name[(bytes)]
+    TP_ALIGNAS(TP_CFG_STORAGE_ALIGN) static uint8_t name[(bytes)]
 
 /*
  * Initialise pool over storage (storage_size bytes, aligned to at least 4).

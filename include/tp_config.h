@@ -73,6 +73,14 @@
 #define TP_CFG_STORAGE_ALIGN 64
 #endif
 
+/* Alignment specifier for the storage macros, in C11 and in C++ (Arduino
+ * sketches and many ESP-IDF apps are C++). Not an option. */
+#ifdef __cplusplus
+#define TP_ALIGNAS(a) alignas(a)
+#else
+#define TP_ALIGNAS(a) _Alignas(a)
+#endif
+
 /*
  * TP_CFG_DEFAULT_TIERS(X) (default: the seed's X(256,64) X(1024,24) X(4096,12))
  * The tiers of the default pool (memory_pools_init / pool_alloc / pool_free),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static rules for the library (src/, include/, port/): the seed's banned calls,
-# cppcheck and clang-tidy. Exits non-zero on any finding.
+# cppcheck, clang-tidy, and the public headers compiled as C++. Exits non-zero
+# on any finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,4 +35,9 @@ grep -v "warnings generated" "$log" || true
 if grep -qE "(warning|error):" "$log"; then
     echo "clang-tidy findings"; exit 1
 fi
+echo "== public headers from C++ (g++, clang++)"
+for cxx in g++ clang++; do
+    $cxx -std=c++11 -Wall -Wextra -Werror -Iinclude -fsyntax-only tests/cxx/public_headers.cpp
+done
+echo "ok"
 echo "static checks passed"

@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define TP_ESPIDF_PSRAM_STORAGE_DEFINE(name, block_bytes, total_blocks) \
-    static EXT_RAM_BSS_ATTR _Alignas(64) uint8_t name[(block_bytes)];   \
+    TP_ALIGNAS(64) static EXT_RAM_BSS_ATTR uint8_t name[(block_bytes)]; \
     static uint32_t name##_meta[TP_POOL_META_BYTES(total_blocks) / 4u]
 
 /*
