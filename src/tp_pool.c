@@ -288,7 +288,9 @@ static inline uint8_t *take_block(tp_tier_state_t *t, size_t size)
 /*
  * Called with the lock held when tier `best` (the smallest that fits, or the
  * end mark) cannot serve the request: reject a size no tier fits, else fall
- * back to the next larger tier with a block above its reserve.
+ * back to the next larger tier with a block above its reserve. (pool, size)
+ * come first, as in tp_alloc, so the hot path passes them on without moving
+ * registers.
  */
 TP_NOINLINE static void *alloc_slow(tp_pool_t *pool, size_t size, tp_tier_state_t *best,
                                     int critical)
