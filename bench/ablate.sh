@@ -3,7 +3,8 @@
 # library with them cut out of tp_alloc/tp_free (NULL-pool checks, the live
 # mark and double-free check, peak, bytes requested, frees) and prints its
 # instructions per alloc+free pair inside the two functions (callgrind, the
-# same `direct` loop as bench/run.sh). The copy lives in a temporary folder;
+# same `direct` loop as bench/run.sh). The copy is of the last commit (git
+# archive HEAD: commit first to measure a change) and lives in a temporary folder;
 # nothing here is part of the library. Usage: bench/ablate.sh
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

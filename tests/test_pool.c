@@ -629,7 +629,7 @@ static void test_free_index_matches_division(void **state)
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
         check_every_offset(more[i], 2);
     }
-    check_every_offset(3, 20000); /* a tier whose index needs all 16 link bits' range */
+    check_every_offset(3, 20000); /* many blocks: indices above 255, offsets sampled */
 }
 
 /* tp_pool_check finds a broken free list or live mark, and changes nothing. */
