@@ -10,51 +10,6 @@
 
 #define NS_PER_HOUR ((uint64_t)3600000000000u)
 
-/* ---- sources ---- */
-
-static int trace_next(void *ctx, ps_event_t *ev)
-{
-    ps_trace_cursor_t *c = ctx;
-    if (c->i >= c->trace->n)
-        return 0;
-    *ev = c->trace->ev[c->i++];
-    return 1;
-}
-
-static void trace_rewind(void *ctx)
-{
-    ((ps_trace_cursor_t *)ctx)->i = 0;
-}
-
-ps_source_t ps_source_trace(ps_trace_cursor_t *cursor, const ps_trace_t *trace)
-{
-    cursor->trace = trace;
-    cursor->i = 0;
-    return (ps_source_t){ trace_next, trace_rewind, cursor };
-}
-
-static int array_next(void *ctx, ps_event_t *ev)
-{
-    ps_array_cursor_t *c = ctx;
-    if (c->i >= c->n)
-        return 0;
-    *ev = c->ev[c->i++];
-    return 1;
-}
-
-static void array_rewind(void *ctx)
-{
-    ((ps_array_cursor_t *)ctx)->i = 0;
-}
-
-ps_source_t ps_source_array(ps_array_cursor_t *cursor, const ps_event_t *ev, size_t n)
-{
-    cursor->ev = ev;
-    cursor->n = n;
-    cursor->i = 0;
-    return (ps_source_t){ array_next, array_rewind, cursor };
-}
-
 unsigned ps_size_bucket(uint32_t size)
 {
     return size <= 256u ? PS_BUCKET_256 : size <= 1024u ? PS_BUCKET_1K : size <= 4096u ? PS_BUCKET_4K
@@ -65,6 +20,11 @@ const char *ps_bucket_name(unsigned b)
 {
     static const char *const names[PS_BUCKETS] = { "<=256", "257..1024", "1025..4096", ">4096" };
     return b < PS_BUCKETS ? names[b] : "?";
+}
+
+uint64_t ps_engine_interval_for_span(uint64_t span_ns)
+{
+    return span_ns / 24u > 1000000u ? span_ns / 24u : 1000000u;
 }
 
 /* ---- the run ---- */

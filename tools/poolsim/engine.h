@@ -14,29 +14,8 @@
 #include <stdint.h>
 
 #include "heapmodel.h"
-#include "ps_trace.h"
+#include "source.h"
 #include "tierpool.h"
-
-/* Where events come from: a generator or a loaded trace. rewind may be NULL. */
-typedef struct {
-    int (*next)(void *ctx, ps_event_t *ev); /* 1 = an event, 0 = no more */
-    void (*rewind)(void *ctx);
-    void *ctx;
-} ps_source_t;
-
-/* A source over a parsed trace's events (file order). */
-typedef struct {
-    const ps_trace_t *trace;
-    size_t i;
-} ps_trace_cursor_t;
-ps_source_t ps_source_trace(ps_trace_cursor_t *cursor, const ps_trace_t *trace);
-
-/* A source over an array of events (tests). */
-typedef struct {
-    const ps_event_t *ev;
-    size_t n, i;
-} ps_array_cursor_t;
-ps_source_t ps_source_array(ps_array_cursor_t *cursor, const ps_event_t *ev, size_t n);
 
 typedef struct {
     ps_heap_opts_t heap;
@@ -93,6 +72,10 @@ typedef struct {
     ps_heap_stats_t heap_end;
     tp_pool_stats_t pool_end;
 } ps_result_t;
+
+/* A sampling interval giving about 24 rows over a trace of span_ns (traces run
+ * seconds to days), at least 1 ms. */
+uint64_t ps_engine_interval_for_span(uint64_t span_ns);
 
 /* Run the stream. 0, or -1 with a message (bad configuration, out of memory). */
 int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res, char *err, size_t len);

@@ -20,6 +20,7 @@
 #include "engine.h"
 #include "planner.h"
 #include "report.h"
+#include "sweep.h"
 #include "tiers.h"
 #include "workload.h"
 
@@ -335,28 +336,6 @@ static void progress_done(const opts_t *op)
 
 /* ---- sources ---- */
 
-static int wl_next(void *ctx, ps_event_t *ev) { return ps_workload_next(ctx, ev); }
-static void wl_rewind(void *ctx) { ps_workload_rewind(ctx); }
-
-/* A source that copies every event it passes on into a plain-format trace. */
-typedef struct {
-    ps_source_t inner;
-    FILE *out;
-} tee_t;
-
-static int tee_next(void *ctx, ps_event_t *ev)
-{
-    tee_t *t = ctx;
-    if (!t->inner.next(t->inner.ctx, ev))
-        return 0;
-    if (ev->kind == PS_EV_ALLOC)
-        fprintf(t->out, "A %" PRIu64 " 0x%" PRIx64 " %u %s\n", ev->t_ns / 1000u, ev->addr, ev->size,
-                ps_workload_source_name(ev->task));
-    else
-        fprintf(t->out, "F %" PRIu64 " 0x%" PRIx64 " %s\n", ev->t_ns / 1000u, ev->addr,
-                ps_workload_source_name(ev->task));
-    return 1;
-}
 
 #if PS_HAVE_TRACE
 static int load_trace(const char *cmd, const char *path, ps_trace_t *tr)
@@ -438,28 +417,30 @@ static int cmd_run(opts_t *op)
     fprintf(out, "poolsim run: workload %s", desc);
     op->eng.end_ns = op->wl.duration_ns;
     ps_result_t res;
-    ps_source_t src = { wl_next, wl_rewind, w };
-    tee_t tee = { src, NULL };
+    ps_source_t src = ps_source_workload(w);
+    ps_tee_cursor_t tee = { src, NULL, NULL, 0 };
     if (op->emit) {
-        if (!(tee.out = fopen(op->emit, "w"))) {
+        FILE *emit = fopen(op->emit, "w");
+        if (!emit) {
             fprintf(stderr, "poolsim run: cannot write %s: %s\n", op->emit, strerror(errno));
             ps_workload_free(w);
             return EXIT_INPUT;
         }
-        fprintf(tee.out, "tpev 1\n# poolsim run, seed %" PRIu64 ", %u h; times in us\n", op->wl.seed, op->hours);
-        src = (ps_source_t){ tee_next, NULL, &tee };
+        char comment[128];
+        snprintf(comment, sizeof comment, "poolsim run, seed %" PRIu64 ", %u h; times in us", op->wl.seed,
+                 op->hours);
+        src = ps_source_tee(&tee, src, emit, ps_workload_source_name);
+        tee.write_error = ps_plain_write_header(emit, comment) != 0;
     }
     int rc = ps_engine_run(&op->eng, src, &res, err, sizeof err);
     progress_done(op);
     ps_workload_free(w);
-    if (tee.out && (fclose(tee.out) || rc)) {
-        if (!rc)
+    int emit_failed = tee.out && (fclose(tee.out) != 0 || tee.write_error);
+    if (rc || emit_failed) {
+        if (rc)
+            fprintf(stderr, "poolsim run: %s\n", err);
+        else
             fprintf(stderr, "poolsim run: cannot write %s\n", op->emit);
-        ps_result_free(&res);
-        return EXIT_INPUT;
-    }
-    if (rc) {
-        fprintf(stderr, "poolsim run: %s\n", err);
         ps_result_free(&res);
         return EXIT_INPUT;
     }
@@ -486,14 +467,8 @@ static int cmd_replay(opts_t *op)
     ps_result_t res;
     char err[256];
     printf("poolsim replay: %s (%s format, %zu events)\n", op->trace, ps_format_name(tr.format), tr.n);
-    if (!op->interval_min && tr.n > 0) {
-        /* About 24 rows whatever the trace's length: traces run seconds to days. */
-        uint64_t span = 0;
-        for (size_t i = 0; i < tr.n; i++)
-            if (tr.ev[i].t_ns > span)
-                span = tr.ev[i].t_ns;
-        op->eng.interval_ns = span / 24u > 1000000u ? span / 24u : 1000000u;
-    }
+    if (!op->interval_min && tr.n > 0)
+        op->eng.interval_ns = ps_engine_interval_for_span(ps_trace_span_ns(&tr));
     int rc = ps_engine_run(&op->eng, ps_source_trace(&cur, &tr), &res, err, sizeof err);
     progress_done(op);
     if (rc) {
@@ -515,62 +490,6 @@ static int cmd_replay(opts_t *op)
 #endif
 }
 
-/* Heap failures when the stream runs on an arena of `arena` bytes (or -1 on error). */
-static int64_t heap_failures(const opts_t *op, ps_source_t src, const ps_plan_t *plan, uint64_t arena)
-{
-    ps_engine_cfg_t ec;
-    memset(&ec, 0, sizeof ec);
-    ec.heap.arena_size = (size_t)arena;
-    ec.heap.poison = op->eng.heap.poison;
-    memcpy(ec.tiers, plan->tiers, sizeof ec.tiers);
-    ec.n_tiers = plan->n_tiers;
-    ec.interval_ns = UINT64_MAX / 2u;
-    ps_result_t res;
-    char err[256];
-    int rc = ps_engine_run(&ec, src, &res, err, sizeof err);
-    int64_t failed = rc ? -1 : (int64_t)res.heap_failed;
-    ps_result_free(&res);
-    return failed;
-}
-
-/*
- * Bisection over the arena size, 256-byte steps. Below the peak footprint plus
- * TLSF's 8 bytes the stream cannot fit at all, so that is where the search
- * starts. Failures are not strictly monotone in the arena size (a different
- * size changes where blocks land), so the answer is checked at its size and
- * reported as what bisection found, not as a proven minimum.
- */
-static void heap_search(const opts_t *op, ps_source_t src, const ps_plan_t *plan)
-{
-    uint64_t lo = (plan->peak_heap_need + 8u + 255u) & ~(uint64_t)255u, hi = lo;
-    int64_t f;
-    while ((f = heap_failures(op, src, plan, hi)) != 0) {
-        if (f < 0 || hi >= PS_HEAP_MAX_ARENA / 2u) {
-            printf("  heap search: no arena up to %" PRIu64 " B serves the stream without failure\n", hi);
-            return;
-        }
-        lo = hi;
-        hi *= 2u;
-    }
-    if (hi == lo) {
-        printf("  heap search: an arena of %" PRIu64 " B (the peak need plus TLSF's 8 B) already serves the "
-               "stream with no failure\n", hi);
-        return;
-    }
-    while (hi - lo > 256u) {
-        uint64_t mid = ((lo + hi) / 2u) & ~(uint64_t)255u;
-        if (mid <= lo)
-            break;
-        if (heap_failures(op, src, plan, mid) == 0)
-            hi = mid;
-        else
-            lo = mid;
-    }
-    printf("  heap search: the heap model serves the stream with no failure in an arena of %" PRIu64
-           " B (%" PRIu64 " B fails; found by bisection in 256 B steps), against %zu B of pool storage\n",
-           hi, lo, plan->storage);
-}
-
 static int finish_plan(opts_t *op, ps_source_t src, const char *what)
 {
     char err[256];
@@ -581,8 +500,11 @@ static int finish_plan(opts_t *op, ps_source_t src, const char *what)
     }
     printf("poolsim plan: %s\n", what);
     ps_report_plan(stdout, &plan, &op->plan, op->arena);
-    if (op->heap_search)
-        heap_search(op, src, &plan);
+    if (op->heap_search) {
+        ps_heap_search_t hs;
+        ps_plan_heap_search(src, &plan, op->eng.heap.poison, &hs);
+        ps_report_heap_search(stdout, &hs, &plan);
+    }
     if (op->header) {
         FILE *f = fopen(op->header, "w");
         char comment[512];
@@ -607,7 +529,7 @@ static int cmd_plan(opts_t *op)
             return EXIT_USAGE;
         }
         snprintf(what, sizeof what, "synthetic workload, seed %" PRIu64 ", %u h", op->wl.seed, op->hours);
-        int rc = finish_plan(op, (ps_source_t){ wl_next, wl_rewind, w }, what);
+        int rc = finish_plan(op, ps_source_workload(w), what);
         ps_workload_free(w);
         return rc;
     }
@@ -634,68 +556,49 @@ static int cmd_plan(opts_t *op)
 #endif
 }
 
+/* The sweep's rows go to the table, the CSV and the progress line. */
+typedef struct {
+    FILE *csv;
+    uint32_t last_level;
+    int progress;
+} sweep_out_t;
+
+static int sweep_row(const ps_sweep_row_t *row, void *user)
+{
+    sweep_out_t *o = user;
+    ps_report_sweep_row(stdout, row);
+    ps_report_sweep_csv_row(o->csv, row);
+    if (o->progress)
+        fprintf(stderr, "\rpoolsim: background %" PRIu64 " of %u B", row->level, o->last_level);
+    return 0;
+}
+
 static int cmd_sweep(opts_t *op)
 {
-    char err[256], desc[1024], t1[32], t2[32];
-    uint32_t step = op->level_step ? op->level_step : 8192u;
+    char err[256], desc[1024];
+    const char *csv_name = op->csv ? op->csv : "poolsim-sweep.csv";
+    ps_sweep_cfg_t sc = { op->wl, op->eng, op->levels, op->level_step ? op->level_step : 8192u };
     ps_workload_describe(&op->wl, desc, sizeof desc);
-    printf("poolsim sweep: background live set from %u to %u B in steps of %u B over workload %s",
-           op->levels.min, op->levels.max, step, desc);
-    printf("%12s | %8s %12s %10s %9s | %8s %12s\n", "background", "heap", "first heap", "worst", "min free",
-           "pool", "first pool");
-    printf("%12s | %8s %12s %10s %9s | %8s %12s\n", "bytes", "failed", "failure", "largest", "", "failed",
-           "failure");
-    FILE *csv = fopen(op->csv ? op->csv : "poolsim-sweep.csv", "w");
-    if (!csv) {
-        fprintf(stderr, "poolsim sweep: cannot write %s: %s\n", op->csv ? op->csv : "poolsim-sweep.csv",
-                strerror(errno));
+    ps_report_sweep_head(stdout, &sc, desc);
+    sweep_out_t o = { fopen(csv_name, "w"), op->levels.max, op->eng.progress != NULL };
+    if (!o.csv) {
+        fprintf(stderr, "poolsim sweep: cannot write %s: %s\n", csv_name, strerror(errno));
         return EXIT_INPUT;
     }
-    fprintf(csv, "background_bytes,allocs,heap_failed,heap_first_fail_s,heap_min_largest,heap_min_free,"
-                 "pool_failed,pool_first_fail_s\n");
-    op->eng.interval_ns = op->wl.duration_ns; /* one row per level is enough */
-    op->eng.end_ns = op->wl.duration_ns;
-    void (*prog)(void *, uint64_t, uint64_t) = op->eng.progress;
-    op->eng.progress = NULL;
-    for (uint64_t level = op->levels.min; level <= op->levels.max; level += step) {
-        op->wl.background_bytes = (uint32_t)level;
-        ps_workload_t *w = ps_workload_new(&op->wl, err, sizeof err);
-        if (!w) {
-            fprintf(stderr, "poolsim sweep: %s\n", err);
-            fclose(csv);
-            return EXIT_USAGE;
-        }
-        ps_result_t res;
-        int rc = ps_engine_run(&op->eng, (ps_source_t){ wl_next, wl_rewind, w }, &res, err, sizeof err);
-        ps_workload_free(w);
-        if (rc) {
-            fprintf(stderr, "poolsim sweep: %s\n", err);
-            ps_result_free(&res);
-            fclose(csv);
-            return EXIT_INPUT;
-        }
-        printf("%12" PRIu64 " | %8" PRIu64 " %12s %10u %9u | %8" PRIu64 " %12s\n", level, res.heap_failed,
-               res.heap_failed ? ps_fmt_time(res.heap_first_fail_ns, t1, sizeof t1) : "-", res.heap_min_largest,
-               res.heap_min_free, res.pool_failed,
-               res.pool_failed ? ps_fmt_time(res.pool_first_fail_ns, t2, sizeof t2) : "-");
-        fprintf(csv, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 ",%" PRIu64 "\n", level,
-                res.allocs, res.heap_failed, res.heap_failed ? res.heap_first_fail_ns / 1000000000u : 0,
-                res.heap_min_largest, res.heap_min_free, res.pool_failed,
-                res.pool_failed ? res.pool_first_fail_ns / 1000000000u : 0);
-        ps_result_free(&res);
-        if (prog)
-            fprintf(stderr, "\rpoolsim: background %" PRIu64 " of %u B", level, op->levels.max);
-        if (op->levels.max - level < step)
-            break;
+    ps_report_sweep_csv_head(o.csv);
+    ps_sweep_status_t st = ps_sweep_run(&sc, sweep_row, &o, err, sizeof err);
+    if (st != PS_SWEEP_OK) {
+        fprintf(stderr, "poolsim sweep: %s\n", err);
+        fclose(o.csv);
+        return st == PS_SWEEP_ERR_CONFIG ? EXIT_USAGE : EXIT_INPUT;
     }
-    if (prog)
+    if (o.progress)
         fprintf(stderr, "\r%50s\r", "");
-    if (fclose(csv)) {
+    if (fclose(o.csv)) {
         fprintf(stderr, "poolsim sweep: cannot write the CSV\n");
         return EXIT_INPUT;
     }
-    printf("(the pool column is the same pool config under the same stream; the background objects "
-           "compete for its tiers too)\nCSV written to %s\n", op->csv ? op->csv : "poolsim-sweep.csv");
+    ps_report_sweep_tail(stdout, csv_name);
     return 0;
 }
 

@@ -389,3 +389,54 @@ int ps_plan(ps_source_t src, const ps_plan_cfg_t *cfg_in, ps_plan_t *out, char *
     }
     return rc;
 }
+
+/* Heap failures when the stream runs on an arena of `arena` bytes (or -1 on error). */
+static int64_t heap_failures(ps_source_t src, const ps_plan_t *plan, ps_poison_t poison, uint64_t arena)
+{
+    ps_engine_cfg_t ec;
+    memset(&ec, 0, sizeof ec);
+    ec.heap.arena_size = (size_t)arena;
+    ec.heap.poison = poison;
+    memcpy(ec.tiers, plan->tiers, sizeof ec.tiers);
+    ec.n_tiers = plan->n_tiers;
+    ec.interval_ns = UINT64_MAX / 2u;
+    ps_result_t res;
+    char err[256];
+    int rc = ps_engine_run(&ec, src, &res, err, sizeof err);
+    int64_t failed = rc ? -1 : (int64_t)res.heap_failed;
+    ps_result_free(&res);
+    return failed;
+}
+
+void ps_plan_heap_search(ps_source_t src, const ps_plan_t *plan, ps_poison_t poison, ps_heap_search_t *out)
+{
+    uint64_t lo = (plan->peak_heap_need + 8u + 255u) & ~(uint64_t)255u, hi = lo;
+    int64_t f;
+    memset(out, 0, sizeof *out);
+    while ((f = heap_failures(src, plan, poison, hi)) != 0) {
+        if (f < 0 || hi >= PS_HEAP_MAX_ARENA / 2u) {
+            out->status = PS_HEAP_SEARCH_NONE;
+            out->arena_fail = hi;
+            return;
+        }
+        lo = hi;
+        hi *= 2u;
+    }
+    if (hi == lo) {
+        out->status = PS_HEAP_SEARCH_AT_PEAK;
+        out->arena_ok = hi;
+        return;
+    }
+    while (hi - lo > 256u) {
+        uint64_t mid = ((lo + hi) / 2u) & ~(uint64_t)255u;
+        if (mid <= lo)
+            break;
+        if (heap_failures(src, plan, poison, mid) == 0)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    out->status = PS_HEAP_SEARCH_FOUND;
+    out->arena_ok = hi;
+    out->arena_fail = lo;
+}

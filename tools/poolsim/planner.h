@@ -69,4 +69,29 @@ typedef struct {
  */
 int ps_plan(ps_source_t src, const ps_plan_cfg_t *cfg, ps_plan_t *out, char *err, size_t len);
 
+/*
+ * The smallest heap-model arena that serves the stream with no failure, next
+ * to a plan: the fair comparison with the pool's RAM, since the plan's
+ * peak_heap_need is only a lower bound. Search: start at the peak need plus
+ * TLSF's 8 bytes (rounded up to 256), double until the stream fits, then
+ * bisect in 256-byte steps. Failures are not strictly monotone in the arena
+ * size (another size changes where blocks land), so `arena_ok` is what
+ * bisection found and checked at its size, not a proven minimum.
+ * The stream is replayed about log2(range / 256) + doublings times
+ * (src must support rewind).
+ */
+typedef enum {
+    PS_HEAP_SEARCH_FOUND,        /* arena_ok serves the stream, arena_fail does not */
+    PS_HEAP_SEARCH_AT_PEAK,      /* the first size tried (peak need + 8) already serves it */
+    PS_HEAP_SEARCH_NONE          /* nothing up to arena_fail serves it (or a replay failed) */
+} ps_heap_search_status_t;
+
+typedef struct {
+    ps_heap_search_status_t status;
+    uint64_t arena_ok;   /* FOUND, AT_PEAK: an arena that serves the stream */
+    uint64_t arena_fail; /* FOUND: 256 B below arena_ok, fails; NONE: the largest size tried */
+} ps_heap_search_t;
+
+void ps_plan_heap_search(ps_source_t src, const ps_plan_t *plan, ps_poison_t poison, ps_heap_search_t *out);
+
 #endif /* PS_PLANNER_H */

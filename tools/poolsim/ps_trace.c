@@ -9,6 +9,7 @@
 #include "ps_trace.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -520,4 +521,39 @@ const char *ps_format_name(ps_format_t format)
     case PS_FMT_PLAIN: return "plain";
     default: return "unknown";
     }
+}
+
+uint64_t ps_trace_span_ns(const ps_trace_t *trace)
+{
+    uint64_t span = 0;
+    for (size_t i = 0; i < trace->n; i++) {
+        if (trace->ev[i].t_ns > span) {
+            span = trace->ev[i].t_ns;
+        }
+    }
+    return span;
+}
+
+int ps_plain_write_header(FILE *f, const char *comment)
+{
+    fputs("tpev 1\n", f);
+    if (comment != NULL) {
+        fprintf(f, "# %s\n", comment);
+    }
+    return ferror(f) ? -1 : 0;
+}
+
+int ps_plain_write_event(FILE *f, const ps_event_t *ev, const char *task)
+{
+    const char *sep = task != NULL && task[0] != '\0' ? " " : "";
+    if (task == NULL) {
+        task = "";
+    }
+    if (ev->kind == PS_EV_ALLOC) {
+        fprintf(f, "A %" PRIu64 " 0x%" PRIx64 " %" PRIu32 "%s%s\n", ev->t_ns / 1000u, ev->addr, ev->size, sep,
+                task);
+    } else {
+        fprintf(f, "F %" PRIu64 " 0x%" PRIx64 "%s%s\n", ev->t_ns / 1000u, ev->addr, sep, task);
+    }
+    return ferror(f) ? -1 : 0;
 }

@@ -22,6 +22,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum { PS_FMT_UNKNOWN = 0, PS_FMT_SYSVIEW, PS_FMT_DUMP, PS_FMT_PLAIN } ps_format_t;
 
@@ -75,6 +76,17 @@ int ps_trace_parse(const char *name, const char *buf, size_t len, ps_trace_t *ou
 int ps_trace_load(const char *path, ps_trace_t *out, ps_trace_error_t *err);
 
 void ps_trace_free(ps_trace_t *trace);
+
+/* The latest event time of the trace (0 when it has no events). */
+uint64_t ps_trace_span_ns(const ps_trace_t *trace);
+
+/*
+ * Writers of tierpool's plain format: the header line "tpev 1" (and a comment
+ * line when comment is not NULL), and one event line (task NULL or "" for
+ * none; time written in microseconds). 0, or -1 after a write error.
+ */
+int ps_plain_write_header(FILE *f, const char *comment);
+int ps_plain_write_event(FILE *f, const ps_event_t *ev, const char *task);
 
 /* Name of a format ("sysview", "dump", "plain"). */
 const char *ps_format_name(ps_format_t format);

@@ -314,3 +314,58 @@ void ps_report_plan(FILE *f, const ps_plan_t *p, const ps_plan_cfg_t *cfg, uint3
         fprintf(f, "  replay of the stream through this plan: 0 failed allocations%s\n",
                 p->bump_rounds ? " (after raising split tiers' counts)" : "");
 }
+
+void ps_report_heap_search(FILE *f, const ps_heap_search_t *hs, const ps_plan_t *plan)
+{
+    switch (hs->status) {
+    case PS_HEAP_SEARCH_NONE:
+        fprintf(f, "  heap search: no arena up to %" PRIu64 " B serves the stream without failure\n", hs->arena_fail);
+        break;
+    case PS_HEAP_SEARCH_AT_PEAK:
+        fprintf(f, "  heap search: an arena of %" PRIu64 " B (the peak need plus TLSF's 8 B) already serves the "
+                   "stream with no failure\n", hs->arena_ok);
+        break;
+    case PS_HEAP_SEARCH_FOUND:
+        fprintf(f, "  heap search: the heap model serves the stream with no failure in an arena of %" PRIu64
+                   " B (%" PRIu64 " B fails; found by bisection in 256 B steps), against %zu B of pool storage\n",
+                hs->arena_ok, hs->arena_fail, plan->storage);
+        break;
+    }
+}
+
+void ps_report_sweep_head(FILE *f, const ps_sweep_cfg_t *cfg, const char *desc)
+{
+    fprintf(f, "poolsim sweep: background live set from %u to %u B in steps of %u B over workload %s",
+            cfg->levels.min, cfg->levels.max, cfg->step, desc);
+    fprintf(f, "%12s | %8s %12s %10s %9s | %8s %12s\n", "background", "heap", "first heap", "worst", "min free",
+            "pool", "first pool");
+    fprintf(f, "%12s | %8s %12s %10s %9s | %8s %12s\n", "bytes", "failed", "failure", "largest", "", "failed",
+            "failure");
+}
+
+void ps_report_sweep_row(FILE *f, const ps_sweep_row_t *r)
+{
+    char t1[32], t2[32];
+    fprintf(f, "%12" PRIu64 " | %8" PRIu64 " %12s %10u %9u | %8" PRIu64 " %12s\n", r->level, r->heap_failed,
+            r->heap_failed ? ps_fmt_time(r->heap_first_fail_ns, t1, sizeof t1) : "-", r->heap_min_largest,
+            r->heap_min_free, r->pool_failed, r->pool_failed ? ps_fmt_time(r->pool_first_fail_ns, t2, sizeof t2) : "-");
+}
+
+void ps_report_sweep_tail(FILE *f, const char *csv_name)
+{
+    fprintf(f, "(the pool column is the same pool config under the same stream; the background objects "
+               "compete for its tiers too)\nCSV written to %s\n", csv_name);
+}
+
+void ps_report_sweep_csv_head(FILE *f)
+{
+    fprintf(f, "background_bytes,allocs,heap_failed,heap_first_fail_s,heap_min_largest,heap_min_free,"
+               "pool_failed,pool_first_fail_s\n");
+}
+
+void ps_report_sweep_csv_row(FILE *f, const ps_sweep_row_t *r)
+{
+    fprintf(f, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 ",%" PRIu64 "\n", r->level,
+            r->allocs, r->heap_failed, r->heap_failed ? r->heap_first_fail_ns / NS_PER_S : 0, r->heap_min_largest,
+            r->heap_min_free, r->pool_failed, r->pool_failed ? r->pool_first_fail_ns / NS_PER_S : 0);
+}

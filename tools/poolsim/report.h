@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "planner.h"
 #include "ps_trace.h"
+#include "sweep.h"
 
 /* The side-by-side table, one row per sample. */
 void ps_report_table(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg);
@@ -29,6 +30,19 @@ void ps_report_dump(FILE *f, const char *name, const ps_trace_t *trace);
 
 /* The planner's result. */
 void ps_report_plan(FILE *f, const ps_plan_t *plan, const ps_plan_cfg_t *cfg, uint32_t heap_arena);
+
+/* The heap search's answer, next to the plan's pool storage. */
+void ps_report_heap_search(FILE *f, const ps_heap_search_t *hs, const ps_plan_t *plan);
+
+/* The sweep's table: a header (the levels and the workload described by desc), one
+ * row per level, and the closing note naming where the CSV went. */
+void ps_report_sweep_head(FILE *f, const ps_sweep_cfg_t *cfg, const char *desc);
+void ps_report_sweep_row(FILE *f, const ps_sweep_row_t *row);
+void ps_report_sweep_tail(FILE *f, const char *csv_name);
+
+/* The sweep's CSV: the column names, then one line per level. */
+void ps_report_sweep_csv_head(FILE *f);
+void ps_report_sweep_csv_row(FILE *f, const ps_sweep_row_t *row);
 
 /* "12.5 h" / "37 min" / "12 s" style, into buf. */
 const char *ps_fmt_time(uint64_t t_ns, char *buf, size_t len);

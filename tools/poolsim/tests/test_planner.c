@@ -18,21 +18,29 @@
 
 #define S 1000000000ull
 
-static int wl_next(void *ctx, ps_event_t *ev) { return ps_workload_next(ctx, ev); }
-static void wl_rewind(void *ctx) { ps_workload_rewind(ctx); }
 
-static uint64_t replay_failures(ps_source_t src, const ps_plan_t *plan)
+/* The stream through the plan's pool and a heap-model arena of `arena` bytes
+ * (0 = the default): the pool's failures, and the heap's in *heap_failed. */
+static uint64_t replay(ps_source_t src, const ps_plan_t *plan, uint64_t arena, uint64_t *heap_failed)
 {
     ps_engine_cfg_t c;
     memset(&c, 0, sizeof c);
     memcpy(c.tiers, plan->tiers, sizeof c.tiers);
     c.n_tiers = plan->n_tiers;
+    c.heap.arena_size = (size_t)arena;
     ps_result_t res;
     char err[200];
     assert_int_equal(ps_engine_run(&c, src, &res, err, sizeof err), 0);
     uint64_t failed = res.pool_failed;
+    if (heap_failed)
+        *heap_failed = res.heap_failed;
     ps_result_free(&res);
     return failed;
+}
+
+static uint64_t replay_failures(ps_source_t src, const ps_plan_t *plan)
+{
+    return replay(src, plan, 0, NULL);
 }
 
 static void check_plan_shape(const ps_plan_t *p)
@@ -59,7 +67,7 @@ static void test_synthetic_zero_failures(void **state)
         c.background_bytes = seed == 3 ? 20000u : 0u;
         ps_workload_t *w = ps_workload_new(&c, err, sizeof err);
         assert_non_null(w);
-        ps_source_t src = { wl_next, wl_rewind, w };
+        ps_source_t src = ps_source_workload(w);
         ps_plan_cfg_t pc;
         ps_plan_defaults(&pc);
         ps_plan_t plan;
@@ -156,6 +164,90 @@ static void test_empty_stream(void **state)
     assert_non_null(strstr(err, "no allocations"));
 }
 
+/* ---- the heap search (ps_plan_heap_search) ---- */
+
+static uint64_t heap_failures_at(ps_source_t src, const ps_plan_t *plan, uint64_t arena)
+{
+    uint64_t heap_failed;
+    (void)replay(src, plan, arena, &heap_failed);
+    return heap_failed;
+}
+
+/* Four 100-byte blocks at once: 4 x 104 B of footprint, so 512 B (416 + 8, rounded
+ * up to 256) already holds them. */
+static void test_heap_search_at_peak(void **state)
+{
+    (void)state;
+    ps_event_t ev[4];
+    for (unsigned i = 0; i < 4; i++)
+        ev[i] = (ps_event_t){ i, 16 + i, 100, PS_EV_ALLOC, 0, 0 };
+    ps_array_cursor_t cur;
+    ps_source_t src = ps_source_array(&cur, ev, 4);
+    ps_plan_cfg_t pc;
+    ps_plan_defaults(&pc);
+    ps_plan_t plan;
+    char err[200];
+    assert_int_equal(ps_plan(src, &pc, &plan, err, sizeof err), 0);
+    assert_int_equal(plan.peak_heap_need, 416);
+    ps_heap_search_t hs;
+    ps_plan_heap_search(src, &plan, PS_POISON_NONE, &hs);
+    assert_int_equal(hs.status, PS_HEAP_SEARCH_AT_PEAK);
+    assert_int_equal(hs.arena_ok, 512);
+    assert_int_equal(heap_failures_at(src, &plan, hs.arena_ok), 0);
+}
+
+/* Twenty 100-byte blocks, every other one freed, then a 1000-byte request: the
+ * holes cannot serve it, so the peak need is not enough and bisection runs. */
+static void test_heap_search_found(void **state)
+{
+    (void)state;
+    ps_event_t ev[32];
+    size_t n = 0;
+    for (unsigned i = 0; i < 20; i++, n++)
+        ev[n] = (ps_event_t){ n, 16 + i, 100, PS_EV_ALLOC, 0, 0 };
+    for (unsigned i = 0; i < 20; i += 2, n++)
+        ev[n] = (ps_event_t){ n, 16 + i, 0, PS_EV_FREE, 0, 0 };
+    ev[n] = (ps_event_t){ n, 100, 1000, PS_EV_ALLOC, 0, 0 };
+    n++;
+    ps_array_cursor_t cur;
+    ps_source_t src = ps_source_array(&cur, ev, n);
+    ps_plan_cfg_t pc;
+    ps_plan_defaults(&pc);
+    ps_plan_t plan;
+    char err[200];
+    assert_int_equal(ps_plan(src, &pc, &plan, err, sizeof err), 0);
+    assert_int_equal(plan.peak_heap_need, 20 * 104);
+    ps_heap_search_t hs;
+    ps_plan_heap_search(src, &plan, PS_POISON_NONE, &hs);
+    assert_int_equal(hs.status, PS_HEAP_SEARCH_FOUND);
+    assert_int_equal(hs.arena_ok - hs.arena_fail, 256);
+    assert_int_equal(hs.arena_ok % 256, 0);
+    assert_true(hs.arena_fail >= 2304); /* the first size tried, which fails */
+    /* checked independently: the answer serves the stream, 256 B less does not */
+    assert_int_equal(heap_failures_at(src, &plan, hs.arena_ok), 0);
+    assert_true(heap_failures_at(src, &plan, hs.arena_fail) > 0);
+    /* poisoning makes every block 12 B larger: the answer cannot shrink */
+    ps_heap_search_t hp;
+    ps_plan_heap_search(src, &plan, PS_POISON_LIGHT, &hp);
+    assert_true(hp.arena_ok >= hs.arena_ok);
+}
+
+/* A replay that cannot run (no pool tiers) ends the search with no answer. */
+static void test_heap_search_none(void **state)
+{
+    (void)state;
+    ps_event_t ev[1] = { { 0, 16, 100, PS_EV_ALLOC, 0, 0 } };
+    ps_array_cursor_t cur;
+    ps_source_t src = ps_source_array(&cur, ev, 1);
+    ps_plan_t plan;
+    memset(&plan, 0, sizeof plan);
+    plan.peak_heap_need = 104;
+    ps_heap_search_t hs;
+    ps_plan_heap_search(src, &plan, PS_POISON_NONE, &hs);
+    assert_int_equal(hs.status, PS_HEAP_SEARCH_NONE);
+    assert_int_equal(hs.arena_fail, 256);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +255,9 @@ int main(void)
         cmocka_unit_test(test_known_answer),
         cmocka_unit_test(test_split_tiers),
         cmocka_unit_test(test_empty_stream),
+        cmocka_unit_test(test_heap_search_at_peak),
+        cmocka_unit_test(test_heap_search_found),
+        cmocka_unit_test(test_heap_search_none),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

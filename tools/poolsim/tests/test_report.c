@@ -108,12 +108,72 @@ static void test_time_format(void **state)
     assert_string_equal(ps_fmt_time(27ull * 360ull * 1000000000ull * 10ull + 1, b, sizeof b), "27.0 h");
 }
 
+static void test_heap_search_lines(void **state)
+{
+    (void)state;
+    ps_plan_t plan;
+    memset(&plan, 0, sizeof plan);
+    plan.storage = 67408;
+    ps_heap_search_t hs = { PS_HEAP_SEARCH_FOUND, 37120, 36864 };
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    ps_report_heap_search(f, &hs, &plan);
+    assert_string_equal(slurp(f), "  heap search: the heap model serves the stream with no failure in an arena of "
+                                  "37120 B (36864 B fails; found by bisection in 256 B steps), against 67408 B of "
+                                  "pool storage\n");
+    hs = (ps_heap_search_t){ PS_HEAP_SEARCH_AT_PEAK, 32000, 0 };
+    f = tmpfile();
+    ps_report_heap_search(f, &hs, &plan);
+    assert_string_equal(slurp(f), "  heap search: an arena of 32000 B (the peak need plus TLSF's 8 B) already "
+                                  "serves the stream with no failure\n");
+    hs = (ps_heap_search_t){ PS_HEAP_SEARCH_NONE, 0, 536870912 };
+    f = tmpfile();
+    ps_report_heap_search(f, &hs, &plan);
+    assert_string_equal(slurp(f), "  heap search: no arena up to 536870912 B serves the stream without failure\n");
+}
+
+static void test_sweep_table_and_csv(void **state)
+{
+    (void)state;
+    ps_sweep_cfg_t c;
+    memset(&c, 0, sizeof c);
+    c.levels = (ps_range_t){ 0, 16384 };
+    c.step = 8192;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    ps_report_sweep_head(f, &c, "seed 1, 1 simulated hours\n");
+    ps_sweep_row_t ok = { 0, 43381, 0, 0, PS_NEVER, PS_NEVER, 163840, 150000 };
+    ps_sweep_row_t bad = { 16384, 43000, 12, 3, 90ull * 1000000000u, 7200ull * 1000000000u, 3000, 2000 };
+    ps_report_sweep_row(f, &ok);
+    ps_report_sweep_row(f, &bad);
+    ps_report_sweep_tail(f, "sweep.csv");
+    char *out = slurp(f);
+    assert_non_null(strstr(out, "poolsim sweep: background live set from 0 to 16384 B in steps of 8192 B over "
+                                "workload seed 1, 1 simulated hours\n"));
+    assert_non_null(strstr(out, "  background |     heap   first heap      worst  min free |     pool   first pool\n"));
+    assert_non_null(strstr(out, "           0 |        0            -     163840    150000 |        0            -\n"));
+    assert_non_null(strstr(out, "       16384 |       12      1.5 min       3000      2000 |        3        2.0 h\n"));
+    assert_non_null(strstr(out, "CSV written to sweep.csv\n"));
+
+    f = tmpfile();
+    assert_non_null(f);
+    ps_report_sweep_csv_head(f);
+    ps_report_sweep_csv_row(f, &ok);
+    ps_report_sweep_csv_row(f, &bad);
+    assert_string_equal(slurp(f), "background_bytes,allocs,heap_failed,heap_first_fail_s,heap_min_largest,"
+                                  "heap_min_free,pool_failed,pool_first_fail_s\n"
+                                  "0,43381,0,0,163840,150000,0,0\n"
+                                  "16384,43000,12,90,3000,2000,3,7200\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dump_analysis),
         cmocka_unit_test(test_verdicts_and_csv),
         cmocka_unit_test(test_time_format),
+        cmocka_unit_test(test_heap_search_lines),
+        cmocka_unit_test(test_sweep_table_and_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -249,6 +249,33 @@ static void test_samples(void **state)
     assert_non_null(strstr(e.file, "bad_truncated.tpev"));
 }
 
+/* The plain-format writer: what it writes parses back; span of a trace. */
+static void test_plain_writer(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    const ps_event_t a = { 12345678, 0xabc, 7, PS_EV_ALLOC, 0, 0 };
+    const ps_event_t fr = { 22345678, 0xabc, 0, PS_EV_FREE, 0, 0 };
+    assert_int_equal(ps_plain_write_header(f, NULL), 0);
+    assert_int_equal(ps_plain_write_event(f, &a, NULL), 0);
+    assert_int_equal(ps_plain_write_event(f, &fr, "t"), 0);
+    char text[256];
+    rewind(f);
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    text[len] = '\0';
+    fclose(f);
+    assert_string_equal(text, "tpev 1\nA 12345 0xabc 7\nF 22345 0xabc t\n");
+    ps_trace_t t;
+    ps_trace_error_t e;
+    assert_int_equal(parse(text, &t, &e), 0);
+    assert_int_equal(t.n, 2);
+    assert_int_equal(ps_trace_span_ns(&t), 22345000u);
+    ps_trace_free(&t);
+    memset(&t, 0, sizeof t);
+    assert_int_equal(ps_trace_span_ns(&t), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_detection_and_input_errors),
         cmocka_unit_test(test_many_tasks),
         cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_plain_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
