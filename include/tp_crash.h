@@ -31,21 +31,8 @@
 extern "C" {
 #endif
 
-/* Last allocator operations kept in the record (the ring size). */
-#ifndef TP_CFG_CRASH_OPS
-#define TP_CFG_CRASH_OPS 16
-#endif
-/* Pools whose occupancy the record snapshots, and tiers per pool. */
-#ifndef TP_CFG_CRASH_POOLS
-#define TP_CFG_CRASH_POOLS 2
-#endif
-#ifndef TP_CFG_CRASH_TIERS
-#define TP_CFG_CRASH_TIERS 4
-#endif
-/* Bytes kept of a task name, including the terminating NUL. */
-#ifndef TP_CFG_TASK_NAME_LEN
-#define TP_CFG_TASK_NAME_LEN 24
-#endif
+/* Sizes: TP_CFG_CRASH_OPS, TP_CFG_CRASH_POOLS, TP_CFG_CRASH_TIERS,
+ * TP_CFG_TASK_NAME_LEN (tp_config.h). */
 
 #define TP_CRASH_MAGIC 0x52435054u /* "TPCR" little-endian */
 #define TP_CRASH_VERSION 1u

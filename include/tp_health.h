@@ -60,9 +60,7 @@
 extern "C" {
 #endif
 
-#ifndef TP_CFG_HEALTH_POOLS
-#define TP_CFG_HEALTH_POOLS 4
-#endif
+/* Pools per monitor: TP_CFG_HEALTH_POOLS (tp_config.h). */
 
 typedef enum { TP_HEALTH_OK = 0, TP_HEALTH_WARNING = 1, TP_HEALTH_CRITICAL = 2 } tp_health_state_t;
 
@@ -74,20 +72,21 @@ typedef enum {
     TP_METRIC_COUNT = 4
 } tp_health_metric_t;
 
-/* Thresholds. tp_health_default_config gives the seed's values (in brackets). */
+/* Thresholds. tp_health_default_config gives the defaults of tp_config.h
+ * (in brackets: the TP_CFG_HEALTH_* option and its default, the seed's value). */
 typedef struct {
-    uint32_t frag_warn_pct;      /* [70] */
-    uint32_t frag_crit_pct;      /* [85] */
-    int frag_relative;           /* [0] 1: thresholds apply to frag - baseline frag */
-    uint32_t free_warn_bytes;    /* [50 KiB] warning below */
-    uint32_t free_crit_bytes;    /* [20 KiB] critical below */
-    uint32_t block_warn_bytes;   /* [16 KiB] warning below (target: largest block > 16 KB) */
-    uint32_t block_crit_bytes;   /* [4 KiB] critical below */
-    uint32_t pool_warn_pct;      /* [80] */
-    uint32_t pool_crit_pct;      /* [95] */
-    uint32_t hyst_pct;           /* [5] points */
-    uint32_t hyst_bytes;         /* [4 KiB] */
-    uint32_t largest_interval_us;/* [1 s] minimum time between two largest-block queries */
+    uint32_t frag_warn_pct;      /* [FRAG_WARN_PCT 70] */
+    uint32_t frag_crit_pct;      /* [FRAG_CRIT_PCT 85] */
+    int frag_relative;           /* [FRAG_RELATIVE: 1 on ESP-IDF, else 0] 1: thresholds apply to frag - baseline frag */
+    uint32_t free_warn_bytes;    /* [FREE_WARN_KB 50 KiB] warning below */
+    uint32_t free_crit_bytes;    /* [FREE_CRIT_KB 20 KiB] critical below */
+    uint32_t block_warn_bytes;   /* [BLOCK_TARGET_KB 16 KiB] warning below (target: largest block > 16 KB) */
+    uint32_t block_crit_bytes;   /* [BLOCK_CRIT_KB 4 KiB] critical below */
+    uint32_t pool_warn_pct;      /* [POOL_WARN_PCT 80] */
+    uint32_t pool_crit_pct;      /* [POOL_CRIT_PCT 95] */
+    uint32_t hyst_pct;           /* [HYST_PCT 5] points */
+    uint32_t hyst_bytes;         /* [HYST_KB 4 KiB] */
+    uint32_t largest_interval_us;/* [LARGEST_INTERVAL_MS 1 s] minimum time between two largest-block queries */
 } tp_health_config_t;
 
 #define TP_POLICY_FRAG_LOG (1u << 0)

@@ -23,9 +23,6 @@ extern "C" {
  * entry), so a static lock needs no initialiser; tp_pool_init still calls
  * tp_port_lock_init.
  */
-#ifndef TP_PORT_LOCK_WORDS
-#define TP_PORT_LOCK_WORDS 2
-#endif
 typedef struct {
     uintptr_t words[TP_PORT_LOCK_WORDS];
 } tp_lock_t;

@@ -29,17 +29,13 @@
 extern "C" {
 #endif
 
-/* Tasks the guard can watch, and enlarged sizes the persistent table keeps. */
-#ifndef TP_CFG_STACK_TASKS
-#define TP_CFG_STACK_TASKS 8
-#endif
-#ifndef TP_CFG_STACK_PERSIST
-#define TP_CFG_STACK_PERSIST 4
-#endif
+/* Tasks the guard can watch, and enlarged sizes the persistent table keeps:
+ * TP_CFG_STACK_TASKS, TP_CFG_STACK_PERSIST (tp_config.h). */
 
 #define TP_STACK_MAGIC 0x4B545354u /* "TSTK" */
 
-/* Policy. Defaults: warn above 75 %, grow 25 %, cap 32 KiB. */
+/* Policy. Defaults: TP_CFG_STACK_WARN_PCT (75 %), TP_CFG_STACK_GROW_PCT (25 %),
+ * TP_CFG_STACK_CAP_BYTES (32 KiB) of tp_config.h. */
 typedef struct {
     uint32_t warn_pct;  /* 1..100 */
     uint32_t grow_pct;  /* 1..400 */

@@ -48,10 +48,8 @@
 extern "C" {
 #endif
 
-/* Trackers that can be attached at once (TP_ALLOC finds the pool's tracker). */
-#ifndef TP_CFG_TRACK_MAX
-#define TP_CFG_TRACK_MAX 4
-#endif
+/* Trackers that can be attached at once (TP_ALLOC finds the pool's tracker):
+ * TP_CFG_TRACK_MAX (tp_config.h). */
 
 #define TP_TRACK_CANARY (1u << 0)
 #define TP_TRACK_POISON (1u << 1)

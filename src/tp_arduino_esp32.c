@@ -1,10 +1,13 @@
 /*
- * The Arduino IDE compiles only src/. On arduino-esp32 (built on ESP-IDF 5.x)
- * this file brings in the ESP-IDF port. Without the tierpool Kconfig menu the
- * crash-record hooks stay off (arduino-esp32 wraps the panic handler itself)
- * and the defaults of include/tp_config.h apply. Everywhere else (host,
- * bare metal, ESP-IDF and PlatformIO builds, which list their sources) this
- * file compiles to nothing.
+ * The Arduino IDE's way in to the ESP-IDF port. The Arduino library format
+ * (1.5) compiles src/ and nothing else, with no way to add a folder, an
+ * include path or a define; so this is the one file in src/ that names a port
+ * (docs/esp-idf.md, "Arduino IDE"). On arduino-esp32 (built on ESP-IDF 5.x)
+ * it compiles the ESP-IDF port from port/esp-idf/. There is no tierpool
+ * Kconfig menu there: tp_config.h's defaults apply (thread-safe, crash-record
+ * hooks off; tests/arduino/ checks it). Everywhere else (host, bare metal,
+ * ESP-IDF and PlatformIO builds, which list their sources and leave this file
+ * out) it compiles to nothing.
  */
 #if defined(ARDUINO) && defined(ARDUINO_ARCH_ESP32)
 #include "../port/esp-idf/tp_port_espidf.c"

@@ -17,18 +17,19 @@ void tp_health_default_config(tp_health_config_t *cfg)
         return;
     }
     memset(cfg, 0, sizeof *cfg);
-    cfg->frag_warn_pct = 70u;
-    cfg->frag_crit_pct = 85u;
-    cfg->frag_relative = 0;
-    cfg->free_warn_bytes = 50u * 1024u;
-    cfg->free_crit_bytes = 20u * 1024u;
-    cfg->block_warn_bytes = 16u * 1024u;
-    cfg->block_crit_bytes = 4u * 1024u;
-    cfg->pool_warn_pct = 80u;
-    cfg->pool_crit_pct = 95u;
-    cfg->hyst_pct = 5u;
-    cfg->hyst_bytes = 4u * 1024u;
-    cfg->largest_interval_us = 1000000u;
+    /* The defaults are tp_config.h's (one place, checked there). */
+    cfg->frag_warn_pct = TP_CFG_HEALTH_FRAG_WARN_PCT;
+    cfg->frag_crit_pct = TP_CFG_HEALTH_FRAG_CRIT_PCT;
+    cfg->frag_relative = TP_CFG_HEALTH_FRAG_RELATIVE;
+    cfg->free_warn_bytes = TP_CFG_HEALTH_FREE_WARN_KB * 1024u;
+    cfg->free_crit_bytes = TP_CFG_HEALTH_FREE_CRIT_KB * 1024u;
+    cfg->block_warn_bytes = TP_CFG_HEALTH_BLOCK_TARGET_KB * 1024u;
+    cfg->block_crit_bytes = TP_CFG_HEALTH_BLOCK_CRIT_KB * 1024u;
+    cfg->pool_warn_pct = TP_CFG_HEALTH_POOL_WARN_PCT;
+    cfg->pool_crit_pct = TP_CFG_HEALTH_POOL_CRIT_PCT;
+    cfg->hyst_pct = TP_CFG_HEALTH_HYST_PCT;
+    cfg->hyst_bytes = TP_CFG_HEALTH_HYST_KB * 1024u;
+    cfg->largest_interval_us = TP_CFG_HEALTH_LARGEST_INTERVAL_MS * 1000u;
 }
 
 static int config_ok(const tp_health_config_t *c)

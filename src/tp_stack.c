@@ -16,7 +16,10 @@ typedef struct {
 
 static task_t g_tasks[TP_CFG_STACK_TASKS];
 static uint32_t g_n_tasks;
-static tp_stack_policy_t g_policy = {75u, 25u, 32u * 1024u};
+/* The default policy: tp_config.h's values (one place). */
+#define DEFAULT_POLICY {TP_CFG_STACK_WARN_PCT, TP_CFG_STACK_GROW_PCT, TP_CFG_STACK_CAP_BYTES}
+static const tp_stack_policy_t default_policy = DEFAULT_POLICY;
+static tp_stack_policy_t g_policy = DEFAULT_POLICY;
 
 static int name_ok(const char *name)
 {
@@ -49,9 +52,8 @@ static int same_name(const char *a, const char *b)
 
 tp_err_t tp_stack_set_policy(const tp_stack_policy_t *policy)
 {
-    static const tp_stack_policy_t defaults = {75u, 25u, 32u * 1024u};
     if (policy == NULL) {
-        g_policy = defaults;
+        g_policy = default_policy;
         return TP_OK;
     }
     if (policy->warn_pct == 0u || policy->warn_pct > 100u || policy->grow_pct == 0u ||
@@ -109,8 +111,7 @@ void tp_stack_reset_state(void)
 {
     memset(g_tasks, 0, sizeof g_tasks);
     g_n_tasks = 0;
-    tp_stack_policy_t d = {75u, 25u, 32u * 1024u};
-    g_policy = d;
+    g_policy = default_policy;
 }
 
 int tp_stack_check(tp_stack_warn_fn warn, void *user)

@@ -16,11 +16,7 @@
 
 #include <stdint.h>
 
-#ifndef TP_BAREMETAL_PERSIST_BYTES
-#define TP_BAREMETAL_PERSIST_BYTES 1024
-#endif
-
-static uint32_t persist[TP_BAREMETAL_PERSIST_BYTES / 4] __attribute__((section(".noinit")));
+static uint32_t persist[TP_CFG_PERSIST_BYTES / 4] __attribute__((section(".noinit")));
 static volatile uint64_t now_us;
 
 /* Advance the clock; call from the SysTick (or any periodic) interrupt. */

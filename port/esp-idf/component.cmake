@@ -16,6 +16,10 @@ idf_component_register(
     WHOLE_ARCHIVE)
 
 target_compile_options(${COMPONENT_LIB} PRIVATE -Wall -Wextra -Werror)
+# The port hook (tp_config.h): include port/esp-idf/include/tp_port_config.h,
+# which maps menuconfig's CONFIG_TP_* onto TP_CFG_*. PUBLIC: every file that
+# includes tierpool.h must see the same options as the library.
+target_compile_definitions(${COMPONENT_LIB} PUBLIC TP_PORT_CONFIG)
 if(CONFIG_TP_CRASH_RECORD)
     # --wrap makes every call to esp_panic_handler go through ours first;
     # -u keeps our vApplicationStackOverflowHook over ESP-IDF's weak default.

@@ -27,11 +27,6 @@
 #include "esp_timer.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
-#include "sdkconfig.h"
-
-#ifndef CONFIG_TP_PERSIST_BYTES
-#define CONFIG_TP_PERSIST_BYTES 1024
-#endif
 
 static const char *TAG = "tierpool";
 
@@ -121,7 +116,7 @@ tp_err_t tp_sys_stack_unused(const char *name, uint32_t *unused_bytes)
     return TP_OK;
 }
 
-static RTC_NOINIT_ATTR uint32_t persist_region[CONFIG_TP_PERSIST_BYTES / 4];
+static RTC_NOINIT_ATTR uint32_t persist_region[TP_CFG_PERSIST_BYTES / 4];
 
 void *tp_sys_persist_region(size_t *size)
 {
@@ -196,23 +191,14 @@ tp_err_t tp_espidf_pool_init_dma(tp_pool_t *pool, const tp_tier_t *tiers, size_t
 
 void tp_espidf_health_config(tp_health_config_t *cfg)
 {
+    /* The menuconfig thresholds reach TP_CFG_HEALTH_* through tp_port_config.h,
+     * and tp_health_default_config applies them. */
     tp_health_default_config(cfg);
-#ifdef CONFIG_TP_HEALTH_FRAG_WARN_PCT
-    cfg->frag_warn_pct = CONFIG_TP_HEALTH_FRAG_WARN_PCT;
-    cfg->frag_crit_pct = CONFIG_TP_HEALTH_FRAG_CRIT_PCT;
-    cfg->free_warn_bytes = CONFIG_TP_HEALTH_FREE_WARN_KB * 1024u;
-    cfg->free_crit_bytes = CONFIG_TP_HEALTH_FREE_CRIT_KB * 1024u;
-    cfg->block_warn_bytes = CONFIG_TP_HEALTH_BLOCK_TARGET_KB * 1024u;
-    cfg->pool_warn_pct = CONFIG_TP_HEALTH_POOL_WARN_PCT;
-#endif
-#ifdef CONFIG_TP_HEALTH_FRAG_RELATIVE
-    cfg->frag_relative = 1;
-#endif
 }
 
 /* ---- crash-record hooks ---- */
 
-#if CONFIG_TP_CRASH_RECORD
+#if TP_CFG_CRASH_RECORD
 #include "esp_private/panic_internal.h" /* panic_info_t: private, stable across 5.x */
 
 /*

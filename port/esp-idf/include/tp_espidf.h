@@ -45,7 +45,9 @@ extern "C" {
 tp_err_t tp_espidf_pool_init_dma(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
                                  size_t align, void **storage_out);
 
-/* tp_health_default_config, then the thresholds set in menuconfig (tierpool menu). */
+/* The same as tp_health_default_config, whose defaults are the thresholds set
+ * in menuconfig (tierpool menu, mapped by tp_port_config.h); kept for
+ * existing callers. */
 void tp_espidf_health_config(tp_health_config_t *cfg);
 
 #ifdef __cplusplus

@@ -1,7 +1,7 @@
 /*
  * tp_kconfig_tiers.h - TP_CFG_DEFAULT_TIERS from the component's Kconfig menu
  * (CONFIG_TP_DEFAULT_TIER_COUNT tiers of CONFIG_TP_TIERn_SIZE x
- * CONFIG_TP_TIERn_COUNT). Included by tp_config.h in ESP-IDF builds.
+ * CONFIG_TP_TIERn_COUNT). Included by tp_port_config.h in ESP-IDF builds.
  */
 #ifndef TP_KCONFIG_TIERS_H
 #define TP_KCONFIG_TIERS_H

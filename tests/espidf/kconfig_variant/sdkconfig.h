@@ -1,0 +1,20 @@
+/* A menuconfig with non-default tierpool choices, as sdkconfig.h would spell
+ * them: bools that are off are absent. Used by tests/espidf/config_mapping.c. */
+#pragma once
+#define CONFIG_TP_MAX_TIERS 8
+#define CONFIG_TP_DEFAULT_TIER_COUNT 2
+#define CONFIG_TP_TIER1_SIZE 128
+#define CONFIG_TP_TIER1_COUNT 10
+#define CONFIG_TP_TIER2_SIZE 2048
+#define CONFIG_TP_TIER2_COUNT 3
+#define CONFIG_TP_TRACKING 1
+#define CONFIG_TP_PERSIST_BYTES 512
+#define CONFIG_TP_HEALTH_FRAG_WARN_PCT 60
+#define CONFIG_TP_HEALTH_FRAG_CRIT_PCT 90
+#define CONFIG_TP_HEALTH_FREE_WARN_KB 40
+#define CONFIG_TP_HEALTH_FREE_CRIT_KB 10
+#define CONFIG_TP_HEALTH_BLOCK_TARGET_KB 12
+#define CONFIG_TP_HEALTH_BLOCK_CRIT_KB 2
+#define CONFIG_TP_HEALTH_POOL_WARN_PCT 70
+#define CONFIG_TP_HEALTH_POOL_CRIT_PCT 99
+/* off: CONFIG_TP_THREAD_SAFE, CONFIG_TP_CRASH_RECORD, CONFIG_TP_HEALTH_FRAG_RELATIVE */
