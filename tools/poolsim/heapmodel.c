@@ -1,8 +1,13 @@
 /*
- * heapmodel.c - TLSF with ESP-IDF's (espressif/tlsf's) parameters, over an
- * arena addressed by 32-bit offsets. See heapmodel.h for what is modelled.
+ * heapmodel.c - one region of ESP-IDF's heap: multi_heap.c's bookkeeping over
+ * espressif/tlsf, as the chosen release builds it, over a pool addressed by
+ * 32-bit offsets. See heapmodel.h for what is modelled.
  *
- * Block layout (offsets into the arena; "hdr" is the offset of a block's size
+ * The region as ESP-IDF lays it out: heap_t (20 B), the TLSF control
+ * structure, then the pool. Only the pool is simulated ("arena" below); the
+ * geometry says how far into the region it starts.
+ *
+ * Block layout (offsets into the pool; "hdr" is the offset of a block's size
  * word, the payload starts at hdr + 4):
  *
  *   hdr-4  prev_phys  offset of the previous block's hdr. Only meaningful when
@@ -13,10 +18,11 @@
  *   hdr+4  next_free  free-list links, only while the block is free; they are
  *   hdr+8  prev_free  why the minimum payload is 12 (links + next's prev_phys).
  *
- * The arena starts with the first block's size word at offset 0 and ends with
+ * The pool starts with the first block's size word at offset 0 and ends with
  * a zero-sized used "sentinel" block whose size word is the last 4 bytes, so a
  * free block never has to ask whether it has a next neighbour. That is
- * tlsf_add_pool's layout: 8 bytes of the arena are never allocatable.
+ * tlsf_add_pool's layout: 8 bytes of the pool are never allocatable, yet
+ * multi_heap's free counter includes them.
  */
 #include "heapmodel.h"
 
@@ -38,24 +44,26 @@
 #define TAIL_CANARY 0xBAAD5678u
 
 struct ps_heap {
-    uint8_t *arena;
-    uint32_t arena_size;
+    uint8_t *arena;         /* the TLSF pool: first block's size word at 0, sentinel in the last 4 bytes */
+    uint32_t arena_size;    /* pool bytes: first block + its header + the sentinel's header */
     uint32_t *live_map;     /* 1 bit per 4 arena bytes, set at a live block's hdr; may be NULL */
     ps_poison_t poison;
-    /* TLSF geometry, as espressif/tlsf's control_construct derives it */
+    ps_heap_geom_t geom;
+    ps_idf_heap_t idf;
+    /* TLSF geometry, as the release's control_construct (or v5.0's constants) sets it */
     uint32_t sl_log2;
     uint32_t sl_count;
     uint32_t fl_shift;      /* sl_log2 + log2(ALIGN): first first-level class above the "small" one */
     uint32_t fl_count;
     uint32_t small_size;    /* 1 << fl_shift: blocks below it all live in first-level class 0 */
-    uint32_t block_size_max;
+    uint64_t block_size_max; /* 1 << fl_index_max: an aligned request this big always fails */
     /* free lists */
     uint32_t fl_bitmap;
     uint32_t sl_bitmap[FL_MAX];
     uint32_t head[FL_MAX][SL_MAX];
     /* statistics */
-    uint32_t free_bytes;
-    uint32_t min_free;
+    uint32_t counter;       /* multi_heap's free_bytes */
+    uint32_t min_counter;   /* multi_heap's minimum_free_bytes */
     uint32_t used_bytes;
     uint32_t allocs, frees, failed, zero_requests, bad_frees;
     uint32_t free_blocks, used_blocks;
@@ -219,32 +227,87 @@ size_t ps_heap_control_size(void)
     return control_bytes();
 }
 
-static size_t arena_of(const ps_heap_opts_t *opts)
-{
-    return (opts && opts->arena_size) ? opts->arena_size : PS_HEAP_DEFAULT_ARENA;
-}
-
 static size_t map_bytes(size_t arena)
 {
     return ((arena / ALIGN + 31u) / 32u) * sizeof(uint32_t);
 }
 
+static const ps_heap_opts_t default_opts = { PS_HEAP_DEFAULT_ARENA, PS_POISON_NONE, { 0, 0, 0 } };
+
+/* sizeof(control_t) of the dynamic TLSF (tlsf 8c9cd05+) on a 32-bit target:
+ * block_null (16), the bitfield word, size, fl_bitmap, two pointers. */
+#define CONTROL_T_DYNAMIC 36u
+/* v5.0's control_t: block_null (16) and fl_bitmap, then the arrays. */
+#define CONTROL_T_STATIC 20u
+
+static int geometry(const ps_heap_opts_t *opts, ps_heap_geom_t *g, ps_idf_heap_t *idf)
+{
+    if (!opts)
+        opts = &default_opts;
+    size_t len = opts->arena_size ? opts->arena_size : PS_HEAP_DEFAULT_ARENA;
+    if (opts->poison != PS_POISON_NONE && opts->poison != PS_POISON_LIGHT && opts->poison != PS_POISON_COMPREHENSIVE)
+        return -1;
+    if (len < PS_HEAP_MIN_ARENA || len > PS_HEAP_MAX_ARENA || ps_idf_heap(opts->idf, idf) != 0)
+        return -1;
+    memset(g, 0, sizeof *g);
+    g->region_len = (uint32_t)len;
+    /* multi_heap_register: heap_t first; TLSF gets the rest for its control
+     * structure and its pool (tlsf_create_with_pool(start + 20, len - 20, 0)). */
+    uint32_t bytes = g->region_len - PS_HEAP_STRUCT_BYTES;
+    unsigned fl_count;
+    if (idf->static_fl_index_max) {
+        g->sl_log2 = idf->static_sl_log2;
+        g->fl_index_max = idf->static_fl_index_max;
+        fl_count = g->fl_index_max - (g->sl_log2 + 2u) + 1u;
+        g->control = CONTROL_T_STATIC + 4u * fl_count + 4u * fl_count * (1u << g->sl_log2);
+    } else {
+        /* control_construct(control, bytes) */
+        g->fl_index_max = fls32(bytes) + 1u;
+        g->sl_log2 = bytes <= 16u * 1024u ? 3u : bytes <= 256u * 1024u ? 4u : 5u;
+        fl_count = g->fl_index_max - (g->sl_log2 + 2u) + 1u;
+        g->control = CONTROL_T_DYNAMIC + 4u * fl_count + 4u * fl_count * (1u << g->sl_log2);
+    }
+    g->small_block = 1u << (g->sl_log2 + 2u);
+    g->pool_offset = PS_HEAP_STRUCT_BYTES + g->control;
+    g->initial_free = bytes - g->control;
+    /* tlsf_add_pool(mem, bytes - control): one block of align_down(bytes - 8, 4)
+     * with its size word at mem, the sentinel's behind it. */
+    if (bytes < g->control + POOL_OVERHEAD + PS_HEAP_MIN_PAYLOAD)
+        return -1;
+    g->first_block = (g->initial_free - POOL_OVERHEAD) & ~(ALIGN - 1u);
+    if ((uint64_t)g->first_block > ((uint64_t)1 << g->fl_index_max))
+        return -1; /* tlsf_add_pool refuses a pool bigger than block_size_max */
+    g->first_offset = g->pool_offset + 4u;
+    return 0;
+}
+
+int ps_heap_geometry(const ps_heap_opts_t *opts, ps_heap_geom_t *out)
+{
+    ps_heap_geom_t g;
+    ps_idf_heap_t idf;
+    if (!out || geometry(opts, &g, &idf) != 0)
+        return -1;
+    *out = g;
+    return 0;
+}
+
 size_t ps_heap_mem_size(const ps_heap_opts_t *opts)
 {
-    size_t arena = (arena_of(opts) + 7u) & ~(size_t)7u;
+    ps_heap_geom_t g;
+    ps_idf_heap_t idf;
+    if (geometry(opts, &g, &idf) != 0)
+        return 0;
+    size_t arena = ((size_t)g.first_block + POOL_OVERHEAD + 7u) & ~(size_t)7u;
     return control_bytes() + arena + map_bytes(arena);
 }
 
 int ps_heap_init(ps_heap_t **out, void *mem, size_t mem_size, const ps_heap_opts_t *opts)
 {
-    size_t arena = arena_of(opts);
-    if (!out || !mem || ((uintptr_t)mem % 8u) != 0)
+    ps_heap_geom_t g;
+    ps_idf_heap_t idf;
+    if (!out || !mem || ((uintptr_t)mem % 8u) != 0 || geometry(opts, &g, &idf) != 0)
         return -1;
-    if (arena < PS_HEAP_MIN_ARENA || arena > PS_HEAP_MAX_ARENA)
-        return -1;
-    if (opts && (opts->poison < PS_POISON_NONE || opts->poison > PS_POISON_COMPREHENSIVE))
-        return -1;
-    arena &= ~(size_t)(ALIGN - 1u);
+    size_t arena = (size_t)g.first_block + POOL_OVERHEAD;
     if (mem_size < control_bytes() || mem_size - control_bytes() < arena)
         return -1;
 
@@ -253,6 +316,8 @@ int ps_heap_init(ps_heap_t **out, void *mem, size_t mem_size, const ps_heap_opts
     h->arena = (uint8_t *)mem + control_bytes();
     h->arena_size = (uint32_t)arena;
     h->poison = opts ? opts->poison : PS_POISON_NONE;
+    h->geom = g;
+    h->idf = idf;
 
     size_t arena8 = (arena + 7u) & ~(size_t)7u;
     size_t rest = mem_size - control_bytes();
@@ -261,58 +326,73 @@ int ps_heap_init(ps_heap_t **out, void *mem, size_t mem_size, const ps_heap_opts
         memset(h->live_map, 0, map_bytes(arena));
     }
 
-    /* espressif/tlsf control_construct: the first level reaches the highest
-     * power of two of the size; the second level gets finer with the pool. */
-    uint32_t bytes = h->arena_size;
-    h->sl_log2 = bytes <= 16u * 1024u ? 3u : bytes <= 256u * 1024u ? 4u : 5u;
-    h->sl_count = 1u << h->sl_log2;
-    h->fl_shift = h->sl_log2 + 2u;
-    h->small_size = 1u << h->fl_shift;
-    uint32_t fl_index_max = fls32(bytes) + 1u;
-    h->fl_count = fl_index_max - h->fl_shift + 1u;
-    h->block_size_max = fl_index_max >= 32u ? 0xFFFFFFFFu : (1u << fl_index_max);
+    h->sl_log2 = g.sl_log2;
+    h->sl_count = 1u << g.sl_log2;
+    h->fl_shift = g.sl_log2 + 2u;
+    h->small_size = g.small_block;
+    h->fl_count = g.fl_index_max - h->fl_shift + 1u;
+    h->block_size_max = (uint64_t)1 << g.fl_index_max;
     for (unsigned i = 0; i < FL_MAX; i++)
         for (unsigned j = 0; j < SL_MAX; j++)
             h->head[i][j] = NIL;
 
     /* tlsf_add_pool: one free block over everything but the sentinel. */
-    uint32_t first = h->arena_size - POOL_OVERHEAD;
-    wr(h, 0, first | FREE_BIT);
+    wr(h, 0, g.first_block | FREE_BIT);
     uint32_t sentinel = next_phys(h, 0);
     wr(h, sentinel, PREV_FREE_BIT);
     wr(h, sentinel - 4u, 0);
     insert_free(h, 0);
 
-    h->free_bytes = first;
-    h->min_free = first;
+    h->counter = g.initial_free;
+    h->min_counter = g.initial_free;
     *out = h;
     return 0;
 }
 
 /* ---- allocation ---- */
 
-static uint32_t poison_extra(const ps_heap_t *h)
+static uint32_t poison_extra(ps_poison_t poison)
 {
-    return h->poison == PS_POISON_NONE ? 0u : PS_HEAP_POISON_OVERHEAD;
+    return poison == PS_POISON_NONE ? 0u : PS_HEAP_POISON_OVERHEAD;
 }
 
-/* TLSF's adjust_request_size: 0 when the request cannot be served at all. */
-static uint32_t adjust(const ps_heap_t *h, size_t size)
+/*
+ * The block size a request asks TLSF for: poisoning's 12 bytes, TLSF's
+ * adjust_request_size (up to 4, at least 12), and from 5.4 on the rounding up
+ * to the whole size class that mapping_search applies (tlsf 81d3779). No
+ * limit here: the caller decides what is too big. 64-bit so nothing wraps.
+ */
+static uint64_t block_for(const ps_heap_geom_t *g, const ps_idf_heap_t *idf, ps_poison_t poison, uint64_t size)
 {
-    if (size == 0 || size > 0x7FFFFFF0u - poison_extra(h))
+    uint64_t n = (size + poison_extra(poison) + ALIGN - 1u) & ~(uint64_t)(ALIGN - 1u);
+    if (n < PS_HEAP_MIN_PAYLOAD)
+        n = PS_HEAP_MIN_PAYLOAD;
+    if (idf->round_to_class && n >= g->small_block) {
+        unsigned f = 63u - (unsigned)__builtin_clzll(n);
+        uint64_t step = (uint64_t)1 << (f - g->sl_log2);
+        n = (n + step - 1u) & ~(step - 1u);
+    }
+    return n;
+}
+
+uint64_t ps_heap_footprint(const ps_heap_t *h, uint64_t size)
+{
+    if (!h || size == 0)
         return 0;
-    uint32_t a = ((uint32_t)size + poison_extra(h) + ALIGN - 1u) & ~(ALIGN - 1u);
-    if (a >= h->block_size_max)
-        return 0;
-    return a < PS_HEAP_MIN_PAYLOAD ? PS_HEAP_MIN_PAYLOAD : a;
+    return block_for(&h->geom, &h->idf, h->poison, size) + PS_HEAP_BLOCK_OVERHEAD;
 }
 
-uint32_t ps_heap_footprint(const ps_heap_t *h, size_t size)
+uint64_t ps_heap_footprint_for(const ps_heap_opts_t *opts, uint64_t size)
 {
-    uint32_t a = h ? adjust(h, size) : 0;
-    return a ? a + PS_HEAP_BLOCK_OVERHEAD : 0;
+    ps_heap_geom_t g;
+    ps_idf_heap_t idf;
+    if (size == 0 || geometry(opts, &g, &idf) != 0)
+        return 0;
+    return block_for(&g, &idf, opts ? opts->poison : PS_POISON_NONE, size) + PS_HEAP_BLOCK_OVERHEAD;
 }
 
+/* block_locate_free: the head of the first non-empty class at or above the
+ * one mapping_search picks, or NIL. */
 static uint32_t locate_free(ps_heap_t *h, uint32_t size)
 {
     unsigned fl, sl;
@@ -339,15 +419,21 @@ void *ps_heap_alloc(ps_heap_t *h, size_t size)
         h->zero_requests++;
         return NULL;
     }
-    uint32_t a = adjust(h, size);
-    uint32_t hdr = a ? locate_free(h, a) : NIL;
+    /* adjust_request_size gives 0 (a failure) once the aligned request
+     * reaches block_size_max; the rounding to a class comes after it. */
+    uint64_t aligned = ((uint64_t)size + poison_extra(h->poison) + ALIGN - 1u) & ~(uint64_t)(ALIGN - 1u);
+    uint32_t hdr = NIL, a = 0;
+    if (aligned < h->block_size_max) {
+        a = (uint32_t)block_for(&h->geom, &h->idf, h->poison, size);
+        hdr = locate_free(h, a);
+    }
     if (hdr == NIL) {
         h->failed++;
         return NULL;
     }
     remove_free(h, hdr);
 
-    /* Give back the tail when it can hold a block of its own. */
+    /* block_trim_free: give back the tail when it can hold a whole header. */
     uint32_t have = bsize(h, hdr);
     if (have >= HEADER_STRUCT + a) {
         set_size(h, hdr, a);
@@ -360,16 +446,16 @@ void *ps_heap_alloc(ps_heap_t *h, size_t size)
     live_set(h, hdr, 1);
 
     uint32_t took = bsize(h, hdr) + PS_HEAP_BLOCK_OVERHEAD;
-    h->free_bytes -= took;
+    h->counter -= took;
     h->used_bytes += took;
-    if (h->free_bytes < h->min_free)
-        h->min_free = h->free_bytes;
+    if (h->counter < h->min_counter)
+        h->min_counter = h->counter;
     h->allocs++;
     h->used_blocks++;
 
     uint32_t payload = hdr + 4u;
     if (h->poison != PS_POISON_NONE) {
-        /* ESP-IDF multi_heap_poisoning: head canary and size, data, tail canary. */
+        /* multi_heap_poisoning: head canary and size, data, tail canary. */
         wr(h, payload, HEAD_CANARY);
         wr(h, payload + 4u, (uint32_t)size);
         uint32_t tail = TAIL_CANARY;
@@ -407,7 +493,7 @@ static uint32_t hdr_of(const ps_heap_t *h, const void *ptr)
     if (h->poison != PS_POISON_NONE) {
         uint32_t tail;
         uint32_t req = rd(h, hdr + 8u);
-        if (rd(h, hdr + 4u) != HEAD_CANARY || req + PS_HEAP_POISON_OVERHEAD > size)
+        if (rd(h, hdr + 4u) != HEAD_CANARY || req > size - PS_HEAP_POISON_OVERHEAD)
             return NIL;
         memcpy(&tail, h->arena + hdr + 12u + req, sizeof tail);
         if (tail != TAIL_CANARY)
@@ -425,8 +511,9 @@ int ps_heap_free(ps_heap_t *h, void *ptr)
         h->bad_frees++;
         return -1;
     }
+    /* multi_heap_free_impl counts the block back in before tlsf_free merges it. */
     uint32_t took = bsize(h, hdr) + PS_HEAP_BLOCK_OVERHEAD;
-    h->free_bytes += took;
+    h->counter += took;
     h->used_bytes -= took;
     h->frees++;
     h->used_blocks--;
@@ -455,19 +542,31 @@ int ps_heap_free(ps_heap_t *h, void *ptr)
 
 /* ---- statistics ---- */
 
-/* Largest request that succeeds: the floor of the highest non-empty class.
- * Good fit only searches classes whose every block fits, so a request above
- * that floor would look in an empty class even when the biggest free block
- * is larger (ESP-IDF reports the same through tlsf_fit_size). */
-static uint32_t largest_request(const ps_heap_t *h)
+/*
+ * multi_heap_get_info's largest_free_block: the biggest free block, passed
+ * through tlsf_fit_size (the size good fit is sure to serve: rounded down to
+ * its class's floor). Every block of the highest non-empty class has the same
+ * floor, and a small class holds one size only, so that floor is the answer
+ * except where the release's tlsf_fit_size says otherwise: before 5.3, a
+ * block under sl_index_count bytes divides its interval to 0 and reports 0.
+ */
+static uint32_t largest_fit(const ps_heap_t *h)
 {
     if (!h->fl_bitmap)
         return 0;
     unsigned fl = fls32(h->fl_bitmap);
     unsigned sl = fls32(h->sl_bitmap[fl]);
     uint32_t floor = class_floor(h, fl, sl);
-    uint32_t extra = poison_extra(h);
-    return floor > extra ? floor - extra : 0;
+    if (!h->idf.fit_size_small && floor < h->sl_count)
+        return 0;
+    return floor;
+}
+
+/* multi_heap_poisoning.c's subtract_poison_overhead. */
+static uint32_t less_poison(const ps_heap_t *h, uint32_t v)
+{
+    uint32_t extra = poison_extra(h->poison);
+    return v > extra ? v - extra : 0u;
 }
 
 void ps_heap_stats(const ps_heap_t *h, ps_heap_stats_t *out)
@@ -477,9 +576,9 @@ void ps_heap_stats(const ps_heap_t *h, ps_heap_stats_t *out)
     memset(out, 0, sizeof *out);
     if (!h)
         return;
-    out->total_free = h->free_bytes;
-    out->largest_free = largest_request(h);
-    out->min_free_ever = h->min_free;
+    out->total_free = less_poison(h, h->counter);
+    out->largest_free = less_poison(h, largest_fit(h));
+    out->min_free_ever = less_poison(h, h->min_counter);
     out->used_bytes = h->used_bytes;
     out->allocs = h->allocs;
     out->frees = h->frees;
@@ -503,7 +602,7 @@ size_t ps_heap_usable_size(const ps_heap_t *h, const void *ptr)
     uint32_t hdr = hdr_of(h, ptr);
     if (hdr == NIL)
         return 0;
-    return bsize(h, hdr) - poison_extra(h);
+    return bsize(h, hdr) - poison_extra(h->poison);
 }
 
 uint32_t ps_heap_bad_frees(const ps_heap_t *h)
@@ -516,16 +615,27 @@ unsigned ps_heap_sl_count(const ps_heap_t *h)
     return h ? h->sl_count : 0;
 }
 
+const ps_heap_geom_t *ps_heap_geom(const ps_heap_t *h)
+{
+    return h ? &h->geom : NULL;
+}
+
 uint32_t ps_heap_offset(const ps_heap_t *h, const void *ptr)
 {
-    return (uint32_t)((const uint8_t *)ptr - h->arena);
+    return h->geom.pool_offset + (uint32_t)((const uint8_t *)ptr - h->arena);
+}
+
+int ps_heap_contains(const ps_heap_t *h, const void *ptr)
+{
+    const uint8_t *p = (const uint8_t *)ptr;
+    return h && p && p >= h->arena && p < h->arena + h->arena_size;
 }
 
 void ps_heap_walk(const ps_heap_t *h, ps_heap_walker_t fn, void *user)
 {
     uint32_t hdr = 0;
     while (bsize(h, hdr) != 0) {
-        fn(hdr + 4u, bsize(h, hdr), !is_free(h, hdr), user);
+        fn(h->geom.pool_offset + hdr + 4u, bsize(h, hdr), !is_free(h, hdr), user);
         hdr = next_phys(h, hdr);
     }
 }
@@ -585,9 +695,13 @@ int ps_heap_check(const ps_heap_t *h)
     }
     if (listed != n_free || n_free != h->free_blocks || n_used != h->used_blocks)
         return -11;
-    if (used != h->used_bytes || free_sum != h->free_bytes + POOL_OVERHEAD - 4u)
+    /* The counter is the fresh pool's counter minus what live blocks took: the
+     * free blocks with their headers, the sentinel's header (4) and the bytes
+     * past the aligned pool that tlsf_add_pool left out. */
+    uint32_t slack = h->geom.initial_free - h->arena_size;
+    if (used != h->used_bytes || free_sum + 4u + slack != h->counter)
         return -12;
-    if (h->free_bytes + h->used_bytes != h->arena_size - POOL_OVERHEAD)
+    if (h->counter + h->used_bytes != h->geom.initial_free || h->min_counter > h->counter)
         return -13;
     return 0;
 }

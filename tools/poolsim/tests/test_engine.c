@@ -31,6 +31,8 @@ static void setup_cfg(ps_engine_cfg_t *c, const char *tiers, size_t arena)
     char err[200];
     memset(c, 0, sizeof *c);
     c->heap.arena_size = arena;
+    /* 5.3: the figures below are its plain 4-byte rounding */
+    assert_int_equal(ps_idf_parse("5.3", &c->heap.idf), 0);
     assert_int_equal(ps_tiers_parse(tiers, c->tiers, &c->n_tiers, err, sizeof err), 0);
     c->interval_ns = H;
 }
@@ -77,7 +79,8 @@ static void test_small_stream(void **state)
     /* samples at 0, 1 h, 2 h, 3 h */
     assert_int_equal(res.n_samples, 4);
     assert_int_equal(res.samples[0].t_ns, 0);
-    assert_int_equal(res.samples[0].heap_free, 8192 - 8);
+    /* an 8 KiB region: heap_t and a 360-byte TLSF control structure come first */
+    assert_int_equal(res.samples[0].heap_free, 8192 - 20 - 360);
     assert_int_equal(res.samples[0].pool_free, 2 * 256 + 1024);
     assert_int_equal(res.samples[0].pool_largest, 1024);
     assert_int_equal(res.samples[1].t_ns, H);
@@ -95,6 +98,22 @@ static void test_small_stream(void **state)
     assert_int_equal(res.heap_end.used_blocks, 3);
     assert_int_equal(res.heap_end.used_bytes, 68 + 304 + 5004);
     assert_int_equal(res.pool_end.blocks_in_use, 2);
+    ps_result_free(&res);
+}
+
+/* Issue 10: a request of 256 KiB or more was reported with a heap footprint of 0 B. */
+static void test_footprint_of_a_request_no_heap_serves(void **state)
+{
+    (void)state;
+    const ps_event_t ev[] = { A(0, 1, 100), A(1 * S, 2, 256u * 1024u), A(2 * S, 3, 300000u) };
+    ps_engine_cfg_t cfg;
+    setup_cfg(&cfg, "256x2", 167936);
+    ps_array_cursor_t cur;
+    ps_result_t res;
+    char err[200];
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, 3), &res, err, sizeof err), 0);
+    assert_int_equal(res.heap_failed, 2);
+    assert_int_equal(res.peak_heap_need, 104u + 262148u + 300004u);
     ps_result_free(&res);
 }
 
@@ -119,6 +138,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_stream),
+        cmocka_unit_test(test_footprint_of_a_request_no_heap_serves),
         cmocka_unit_test(test_bad_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

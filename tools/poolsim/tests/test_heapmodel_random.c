@@ -2,8 +2,10 @@
  * Seeded random alloc/free against a reference model: the model remembers
  * every live block (where, how big, what was written) and after every step
  * the heap must agree: no two live blocks overlap, every block still holds
- * its data, the free count equals the arena minus the live footprints, and
- * the heap's own structure checks out.
+ * its data, the free count equals the fresh region's minus the live
+ * footprints, a block is the request as the release rounds it (or a whole
+ * free block with less than a header to spare), and the heap's own structure
+ * checks out. Every release generation runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,9 +58,33 @@ static void check_block(const live_t *b)
             fail_msg("data of a live block changed at byte %zu", i);
 }
 
-static void run(uint64_t seed, size_t arena, ps_poison_t poison, int with_map, unsigned steps)
+/* The block a request becomes, computed the slow way: up to 4, at least 12;
+ * from 5.4 the smallest class floor at or above it, found by walking the
+ * class floors of the region (2^k + j * 2^(k - sl_log2)). */
+static size_t expected_block(size_t want, const ps_heap_t *h, int round_to_class)
 {
-    ps_heap_opts_t o = { arena, poison };
+    const ps_heap_geom_t *g = ps_heap_geom(h);
+    if (!round_to_class || want < g->small_block)
+        return want;
+    for (unsigned k = g->sl_log2 + 2u; k < 31u; k++)
+        for (size_t j = 0; j < (1u << g->sl_log2); j++) {
+            size_t floor = ((size_t)1 << k) + j * ((size_t)1 << (k - g->sl_log2));
+            if (floor >= want)
+                return floor;
+        }
+    fail_msg("no class for %zu", want);
+    return 0;
+}
+
+static void run(uint64_t seed, size_t arena, ps_poison_t poison, int with_map, unsigned steps, const char *release)
+{
+    ps_heap_opts_t o;
+    memset(&o, 0, sizeof o);
+    o.arena_size = arena;
+    o.poison = poison;
+    assert_int_equal(ps_idf_parse(release, &o.idf), 0);
+    ps_idf_heap_t rel;
+    assert_int_equal(ps_idf_heap(o.idf, &rel), 0);
     ps_heap_t *h = NULL;
     size_t sz = with_map ? ps_heap_mem_size(&o) : ps_heap_control_size() + arena;
     assert_true(sz <= sizeof g_mem);
@@ -66,8 +92,9 @@ static void run(uint64_t seed, size_t arena, ps_poison_t poison, int with_map, u
     static live_t live[MAX_LIVE];
     size_t n = 0;
     uint32_t model_used = 0, model_allocs = 0, model_frees = 0, model_failed = 0;
-    const uint32_t capacity = (uint32_t)arena - 8u;
     const size_t poison_extra = poison == PS_POISON_NONE ? 0 : PS_HEAP_POISON_OVERHEAD;
+    /* multi_heap_free_size: len - 20 - control, less poisoning's 12 */
+    const uint32_t capacity = ps_heap_geom(h)->initial_free - (uint32_t)poison_extra;
     rng_state = seed * 0x9E3779B97F4A7C15ull + 1u;
 
     for (unsigned step = 0; step < steps; step++) {
@@ -79,16 +106,18 @@ static void run(uint64_t seed, size_t arena, ps_poison_t poison, int with_map, u
             uint8_t *p = ps_heap_alloc(h, size);
             if (!p) {
                 model_failed++;
-                /* largest_free is exact: a request fails exactly when above it */
+                /* largest_free is exact: a request fails exactly when above
+                 * it (before 5.3 a tiny last block may report 0) */
                 assert_true(size > before.largest_free);
                 continue;
             }
-            assert_true(size <= before.largest_free);
+            assert_true(size <= before.largest_free || (!rel.fit_size_small && before.largest_free == 0));
             assert_int_equal((uintptr_t)p % 4u, 0);
             size_t usable = ps_heap_usable_size(h, p);
             size_t want = ((size + poison_extra + 3u) & ~(size_t)3u);
             if (want < 12u)
                 want = 12u;
+            want = expected_block(want, h, rel.round_to_class);
             /* the block is the rounded request, or a whole free block whose
              * remainder could not hold a block of its own (< 16 bytes more) */
             assert_true(usable + poison_extra >= want);
@@ -146,25 +175,33 @@ static void run(uint64_t seed, size_t arena, ps_poison_t poison, int with_map, u
     assert_int_equal(ps_heap_check(h), 0);
 }
 
+/* One release of each generation: 5.0's fixed control, 5.0.1-5.2's old
+ * tlsf_fit_size, 5.3, 5.4's class rounding, the latest. */
+static const char *const releases[] = { "5.0", "5.2.7", "5.3", "5.4", "latest" };
+#define N_RELEASES (sizeof releases / sizeof releases[0])
+
 static void test_random_164k(void **state)
 {
     (void)state;
     for (uint64_t seed = 1; seed <= 4; seed++)
-        run(seed, 164u * 1024u, PS_POISON_NONE, 1, 20000);
+        run(seed, 164u * 1024u, PS_POISON_NONE, 1, 20000, releases[seed % N_RELEASES]);
+    for (size_t r = 0; r < N_RELEASES; r++)
+        run(5u + r, 164u * 1024u, PS_POISON_NONE, 1, 10000, releases[r]);
 }
 
 static void test_random_small_arena_no_map(void **state)
 {
     (void)state;
     for (uint64_t seed = 10; seed <= 13; seed++)
-        run(seed, 12u * 1024u, PS_POISON_NONE, 0, 20000);
+        run(seed, 12u * 1024u, PS_POISON_NONE, 0, 20000, releases[seed % N_RELEASES]);
 }
 
 static void test_random_poisoned(void **state)
 {
     (void)state;
-    run(21, 100u * 1024u, PS_POISON_LIGHT, 1, 20000);
-    run(22, 300u * 1024u, PS_POISON_COMPREHENSIVE, 1, 20000);
+    run(21, 100u * 1024u, PS_POISON_LIGHT, 1, 20000, "5.3");
+    run(22, 300u * 1024u, PS_POISON_COMPREHENSIVE, 1, 20000, "latest");
+    run(23, 64u * 1024u, PS_POISON_LIGHT, 1, 20000, "5.0");
 }
 
 int main(void)
