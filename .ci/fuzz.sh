@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# Build the trace-parser fuzzer with clang and run it for FUZZ_SECONDS (default 60),
-# starting from the sample traces in tests/data. Fails on any crash, leak or UB.
+# Build every libFuzzer target with clang and run each for FUZZ_SECONDS (default
+# 60), starting from the files in tests/data. Fails on any crash, leak or UB.
+# A target is "name:max_len"; add new targets to the list.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
+targets=(fuzz_trace:4096 fuzz_bootlog:4096)
 cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DTP_BUILD_FUZZ=ON -DTP_BUILD_TESTS=OFF \
       -DTP_BUILD_BENCH=OFF -DTP_BUILD_POOLSIM=OFF >/dev/null
-cmake --build build/fuzz -j2 --target fuzz_trace >/dev/null
-corpus=build/fuzz/corpus
-mkdir -p "$corpus"
-cp tests/data/* "$corpus"/ 2>/dev/null || true
-build/fuzz/fuzz/fuzz_trace -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
-    "$corpus" 2>&1 | tail -12
+for t in "${targets[@]}"; do
+    cmake --build build/fuzz -j2 --target "${t%%:*}" >/dev/null
+done
+for t in "${targets[@]}"; do
+    name=${t%%:*}
+    corpus=build/fuzz/corpus-$name
+    mkdir -p "$corpus"
+    find tests/data -type f -size -64k -exec cp {} "$corpus"/ \;
+    echo "== $name (${seconds} s)"
+    build/fuzz/fuzz/"$name" -max_total_time="$seconds" -max_len="${t##*:}" -print_final_stats=1 \
+        "$corpus" 2>&1 | tail -12
+done

@@ -125,9 +125,9 @@ static int validate(const ps_caps_opts_t *o, char *err, size_t len)
             return -1;
         }
         if (r->len == 0 || ps_heap_geometry(&ho, &g) != 0) {
-            snprintf(err, len, "region %zu: a length of %u B cannot be a heap region in ESP-IDF %s "
-                     "(%u..%u B; 5.0 takes pools up to 512 KiB)", i, r->len, v, PS_HEAP_MIN_ARENA,
-                     PS_HEAP_MAX_ARENA);
+            snprintf(err, len, "region %zu: ESP-IDF %s cannot make a heap of a %u B region (too small for "
+                     "its heap_t, TLSF control structure and one block, or above %u B; 5.0 takes pools up to "
+                     "512 KiB)", i, v, r->len, PS_HEAP_MAX_ARENA);
             return -1;
         }
         int prio = ps_region_malloc_priority(r->type, o->idf);
@@ -180,7 +180,7 @@ int ps_caps_init(ps_caps_t **out, void *mem, size_t mem_size, const ps_caps_opts
     }
     ps_caps_t *c = mem;
     memset(c, 0, sizeof *c);
-    size_t addr_order[PS_CAPS_MAX_REGIONS];
+    size_t addr_order[PS_CAPS_MAX_REGIONS] = { 0 };
     by_address(opts, addr_order);
     uint8_t *p = (uint8_t *)mem + align8(sizeof *c);
     c->n = opts->n;

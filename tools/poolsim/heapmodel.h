@@ -52,9 +52,11 @@ typedef enum { PS_POISON_NONE = 0, PS_POISON_LIGHT, PS_POISON_COMPREHENSIVE } ps
 
 /* The single region poolsim used before it knew regions: the seed's 164 KiB. */
 #define PS_HEAP_DEFAULT_ARENA (164u * 1024u)
-/* Region lengths every release accepts: room for v5.0's 1736-byte control
- * structure and a pool, and offsets that fit 31 bits. */
-#define PS_HEAP_MIN_ARENA 2048u
+/* Region lengths the model takes at all (offsets fit 31 bits). Within them,
+ * ps_heap_geometry refuses what the release cannot make a heap of: a region
+ * too small for heap_t, the control structure and a 12-byte block (about
+ * 200 B from 5.0.1 on, 1776 B in 5.0). */
+#define PS_HEAP_MIN_ARENA 64u
 #define PS_HEAP_MAX_ARENA (1u << 30)
 /* multi_heap's heap_t at the start of every region (5 words). */
 #define PS_HEAP_STRUCT_BYTES 20u

@@ -39,7 +39,7 @@ expect(2 "missing TRACE" replay)
 expect(2 "unexpected argument" run extra)
 expect(2 "unknown option '--headroom'" run --headroom 10)
 expect(2 "expected an integer in 0..1000" plan --headroom 5000)
-expect(2 "expected an integer in 2048..1073741824" run --arena 10)
+expect(2 "expected an integer in 64..1073741824" run --arena 10)
 # input errors: exit 1
 expect(1 "cannot write" run --hours 1 --csv ${WORKDIR}/no-such-dir/x.csv)
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../ps_trace.c)

@@ -120,6 +120,21 @@ static void test_init_errors(void **state)
     o.arena_size = PS_HEAP_MIN_ARENA - 4u;
     assert_int_equal(ps_heap_init(&h, g_mem, sizeof g_mem, &o), -1);
     assert_int_equal(ps_heap_mem_size(&o), 0);
+    /* the smallest heaps: 240 B (a region of the heap_caps_print_heap_info
+     * sample) holds heap_t, a 180-byte control structure and a 32-byte block
+     * from 5.0.1 on; 200 B does not; 5.0's 1736-byte control needs 1776 B */
+    o.arena_size = 240;
+    assert_int_equal(ps_heap_init(&h, g_mem, sizeof g_mem, &o), 0);
+    assert_int_equal(stats(h).total_free, 40);
+    assert_non_null(ps_heap_alloc(h, 32));
+    assert_null(ps_heap_alloc(h, 1));
+    o.arena_size = 200;
+    assert_int_equal(ps_heap_init(&h, g_mem, sizeof g_mem, &o), -1);
+    o = opts(1772, PS_POISON_NONE, "5.0");
+    assert_int_equal(ps_heap_init(&h, g_mem, sizeof g_mem, &o), -1);
+    o.arena_size = 1776;
+    assert_int_equal(ps_heap_init(&h, g_mem, sizeof g_mem, &o), 0);
+    assert_non_null(ps_heap_alloc(h, 12));
     o.arena_size = 4096;
     o.poison = (ps_poison_t)7;
     assert_int_equal(ps_heap_init(&h, g_mem, sizeof g_mem, &o), -1);
