@@ -391,6 +391,25 @@ uint64_t ps_heap_footprint_for(const ps_heap_opts_t *opts, uint64_t size)
     return block_for(&g, &idf, opts ? opts->poison : PS_POISON_NONE, size) + PS_HEAP_BLOCK_OVERHEAD;
 }
 
+size_t ps_heap_region_for(const ps_heap_opts_t *opts, uint64_t free_bytes)
+{
+    ps_heap_opts_t o = opts ? *opts : default_opts;
+    uint64_t len = free_bytes + PS_HEAP_STRUCT_BYTES + CONTROL_T_STATIC;
+    if (len < PS_HEAP_MIN_ARENA)
+        len = PS_HEAP_MIN_ARENA;
+    len = (len + 3u) & ~(uint64_t)3u;
+    for (; len <= PS_HEAP_MAX_ARENA; len += 4u) {
+        ps_heap_geom_t g;
+        ps_idf_heap_t idf;
+        o.arena_size = (size_t)len;
+        if (geometry(&o, &g, &idf) == 0 && g.initial_free >= free_bytes)
+            return (size_t)len;
+        if (ps_idf_heap(o.idf, &idf) != 0)
+            return 0;
+    }
+    return 0;
+}
+
 /* block_locate_free: the head of the first non-empty class at or above the
  * one mapping_search picks, or NIL. */
 static uint32_t locate_free(ps_heap_t *h, uint32_t size)

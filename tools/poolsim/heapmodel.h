@@ -157,6 +157,15 @@ uint64_t ps_heap_footprint(const ps_heap_t *h, uint64_t size);
 /* The same from opts alone (NULL = defaults); 0 for size 0 or refused opts. */
 uint64_t ps_heap_footprint_for(const ps_heap_opts_t *opts, uint64_t size);
 
+/*
+ * The smallest region length (a multiple of 4, at least PS_HEAP_MIN_ARENA)
+ * whose fresh free counter holds free_bytes, for opts' release and poisoning
+ * (opts->arena_size is ignored); 0 when none up to PS_HEAP_MAX_ARENA does.
+ * Not monotone in general (the control structure grows in steps), so this
+ * walks up from the first length that could work.
+ */
+size_t ps_heap_region_for(const ps_heap_opts_t *opts, uint64_t free_bytes);
+
 /* Bad frees rejected so far. */
 uint32_t ps_heap_bad_frees(const ps_heap_t *h);
 

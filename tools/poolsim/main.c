@@ -303,7 +303,7 @@ static int finish_args(opts_t *op)
             return -1;
         }
     }
-    op->plan.poison = op->eng.heap.poison;
+    op->plan.heap = op->eng.heap;
     op->eng.heap.arena_size = op->arena;
     char err[256];
     if (ps_tiers_parse(op->tiers_text, op->eng.tiers, &op->eng.n_tiers, err, sizeof err)) {
@@ -502,7 +502,7 @@ static int finish_plan(opts_t *op, ps_source_t src, const char *what)
     ps_report_plan(stdout, &plan, &op->plan, op->arena);
     if (op->heap_search) {
         ps_heap_search_t hs;
-        ps_plan_heap_search(src, &plan, op->eng.heap.poison, &hs);
+        ps_plan_heap_search(src, &plan, &op->eng.heap, &hs);
         ps_report_heap_search(stdout, &hs, &plan);
     }
     if (op->header) {

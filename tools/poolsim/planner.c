@@ -18,7 +18,7 @@ void ps_plan_defaults(ps_plan_cfg_t *cfg)
     cfg->headroom_pct = 25;
     cfg->max_candidates = 64;
     cfg->max_tiers = TP_CFG_MAX_TIERS;
-    cfg->poison = PS_POISON_NONE;
+    memset(&cfg->heap, 0, sizeof cfg->heap);
 }
 
 static uint32_t round4(uint32_t s)
@@ -78,12 +78,6 @@ static unsigned class_of(const uint32_t *cand, size_t k, uint32_t s)
             hi = mid;
     }
     return (unsigned)lo + 1u;
-}
-
-static uint32_t footprint(uint32_t size, ps_poison_t poison)
-{
-    uint32_t a = round4(size + (poison == PS_POISON_NONE ? 0u : PS_HEAP_POISON_OVERHEAD));
-    return (a < PS_HEAP_MIN_PAYLOAD ? PS_HEAP_MIN_PAYLOAD : a) + PS_HEAP_BLOCK_OVERHEAD;
 }
 
 static uint32_t blocks_needed(uint32_t peak, uint32_t headroom_pct)
@@ -193,7 +187,7 @@ static int measure_peaks(ps_source_t src, peaks_t *p, const ps_plan_cfg_t *cfg, 
             }
             n[s->tag]--;
             live_bytes -= s->size;
-            need -= footprint(s->size, cfg->poison);
+            need -= ps_heap_footprint_for(&cfg->heap, s->size);
             count--;
             ps_addrmap_delete(&live, s);
             if (ev.kind != PS_EV_ALLOC)
@@ -210,7 +204,7 @@ static int measure_peaks(ps_source_t src, peaks_t *p, const ps_plan_cfg_t *cfg, 
         s->tag = c;
         n[c]++;
         live_bytes += ev.size;
-        need += footprint(ev.size, cfg->poison);
+        need += ps_heap_footprint_for(&cfg->heap, ev.size);
         count++;
         if (live_bytes > out->peak_live_bytes)
             out->peak_live_bytes = live_bytes;
@@ -391,12 +385,12 @@ int ps_plan(ps_source_t src, const ps_plan_cfg_t *cfg_in, ps_plan_t *out, char *
 }
 
 /* Heap failures when the stream runs on an arena of `arena` bytes (or -1 on error). */
-static int64_t heap_failures(ps_source_t src, const ps_plan_t *plan, ps_poison_t poison, uint64_t arena)
+static int64_t heap_failures(ps_source_t src, const ps_plan_t *plan, const ps_heap_opts_t *heap, uint64_t arena)
 {
     ps_engine_cfg_t ec;
     memset(&ec, 0, sizeof ec);
+    ec.heap = *heap;
     ec.heap.arena_size = (size_t)arena;
-    ec.heap.poison = poison;
     memcpy(ec.tiers, plan->tiers, sizeof ec.tiers);
     ec.n_tiers = plan->n_tiers;
     ec.interval_ns = UINT64_MAX / 2u;
@@ -408,12 +402,15 @@ static int64_t heap_failures(ps_source_t src, const ps_plan_t *plan, ps_poison_t
     return failed;
 }
 
-void ps_plan_heap_search(ps_source_t src, const ps_plan_t *plan, ps_poison_t poison, ps_heap_search_t *out)
+void ps_plan_heap_search(ps_source_t src, const ps_plan_t *plan, const ps_heap_opts_t *heap, ps_heap_search_t *out)
 {
-    uint64_t lo = (plan->peak_heap_need + 8u + 255u) & ~(uint64_t)255u, hi = lo;
+    /* below this not even the fresh free counter holds the peak need */
+    uint64_t lo = ps_heap_region_for(heap, plan->peak_heap_need + 8u);
+    lo = (lo + 255u) & ~(uint64_t)255u;
+    uint64_t hi = lo;
     int64_t f;
     memset(out, 0, sizeof *out);
-    while ((f = heap_failures(src, plan, poison, hi)) != 0) {
+    while ((f = lo ? heap_failures(src, plan, heap, hi) : -1) != 0) {
         if (f < 0 || hi >= PS_HEAP_MAX_ARENA / 2u) {
             out->status = PS_HEAP_SEARCH_NONE;
             out->arena_fail = hi;
@@ -431,7 +428,7 @@ void ps_plan_heap_search(ps_source_t src, const ps_plan_t *plan, ps_poison_t poi
         uint64_t mid = ((lo + hi) / 2u) & ~(uint64_t)255u;
         if (mid <= lo)
             break;
-        if (heap_failures(src, plan, poison, mid) == 0)
+        if (heap_failures(src, plan, heap, mid) == 0)
             hi = mid;
         else
             lo = mid;

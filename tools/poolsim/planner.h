@@ -38,7 +38,7 @@ typedef struct {
     uint32_t headroom_pct;   /* default 25 */
     unsigned max_candidates; /* default 64; more = finer sizes, slower pass 2 */
     unsigned max_tiers;      /* default and at most TP_CFG_MAX_TIERS */
-    ps_poison_t poison;      /* for the heap model's peak need */
+    ps_heap_opts_t heap;     /* the heap whose footprints the peak need counts (release, poisoning) */
 } ps_plan_cfg_t;
 
 void ps_plan_defaults(ps_plan_cfg_t *cfg);
@@ -50,7 +50,7 @@ typedef struct {
     size_t n_tiers;
     size_t storage;           /* tp_pool_storage_size of the plan */
     uint64_t block_bytes;     /* sum of size * count */
-    uint64_t peak_heap_need;  /* peak of the live requests' heap footprints (4-byte headers, 12-byte minimum) */
+    uint64_t peak_heap_need;  /* peak of the live requests' heap footprints (ps_heap_footprint_for) */
     uint64_t peak_live_bytes; /* peak of the live requested bytes */
     uint64_t peak_live_count;
     uint32_t max_request;
@@ -70,11 +70,13 @@ typedef struct {
 int ps_plan(ps_source_t src, const ps_plan_cfg_t *cfg, ps_plan_t *out, char *err, size_t len);
 
 /*
- * The smallest heap-model arena that serves the stream with no failure, next
- * to a plan: the fair comparison with the pool's RAM, since the plan's
- * peak_heap_need is only a lower bound. Search: start at the peak need plus
- * TLSF's 8 bytes (rounded up to 256), double until the stream fits, then
- * bisect in 256-byte steps. Failures are not strictly monotone in the arena
+ * The smallest single heap region that serves the stream with no failure,
+ * next to a plan: the fair comparison with the pool's RAM, since the plan's
+ * peak_heap_need is only a lower bound. heap gives the release and the
+ * poisoning (its arena_size is what the search varies). Search: start at the
+ * smallest region whose fresh free counter holds the peak need plus TLSF's
+ * 8 bytes (ps_heap_region_for; rounded up to 256), double until the stream
+ * fits, then bisect in 256-byte steps. Failures are not strictly monotone in the arena
  * size (another size changes where blocks land), so `arena_ok` is what
  * bisection found and checked at its size, not a proven minimum.
  * The stream is replayed about log2(range / 256) + doublings times
@@ -82,7 +84,7 @@ int ps_plan(ps_source_t src, const ps_plan_cfg_t *cfg, ps_plan_t *out, char *err
  */
 typedef enum {
     PS_HEAP_SEARCH_FOUND,        /* arena_ok serves the stream, arena_fail does not */
-    PS_HEAP_SEARCH_AT_PEAK,      /* the first size tried (peak need + 8) already serves it */
+    PS_HEAP_SEARCH_AT_PEAK,      /* the first size tried (room for the peak need) already serves it */
     PS_HEAP_SEARCH_NONE          /* nothing up to arena_fail serves it (or a replay failed) */
 } ps_heap_search_status_t;
 
@@ -92,6 +94,6 @@ typedef struct {
     uint64_t arena_fail; /* FOUND: 256 B below arena_ok, fails; NONE: the largest size tried */
 } ps_heap_search_t;
 
-void ps_plan_heap_search(ps_source_t src, const ps_plan_t *plan, ps_poison_t poison, ps_heap_search_t *out);
+void ps_plan_heap_search(ps_source_t src, const ps_plan_t *plan, const ps_heap_opts_t *heap, ps_heap_search_t *out);
 
 #endif /* PS_PLANNER_H */

@@ -298,11 +298,13 @@ void ps_report_plan(FILE *f, const ps_plan_t *p, const ps_plan_cfg_t *cfg, uint3
     fprintf(f, "  pool RAM: %zu B of storage (tp_pool_storage_size: %" PRIu64 " B of blocks, the rest "
                "2-byte links and alignment) + %zu B for the tp_pool_t on this host\n",
             p->storage, p->block_bytes, sizeof(tp_pool_t));
+    char rel[16];
     fprintf(f, "  heap model peak need: %" PRIu64 " B (the live requests' footprints at their peak: "
-               "4-byte headers, 4-byte rounding, 12-byte minimum%s; %" PRIu64 " B requested, %" PRIu64
-               " blocks); the heap needs more than this in practice (fragmentation, 8 B pool overhead), "
-               "the simulated arena is %u B\n",
-            p->peak_heap_need, cfg->poison != PS_POISON_NONE ? ", poisoning" : "", p->peak_live_bytes,
+               "4-byte header, the block as ESP-IDF %s rounds it%s; %" PRIu64 " B requested, %" PRIu64
+               " blocks); the heap needs more than this in practice (fragmentation, each region's heap_t and "
+               "TLSF control structure), the simulated region is %u B\n",
+            p->peak_heap_need, ps_idf_format(cfg->heap.idf, rel, sizeof rel),
+            cfg->heap.poison != PS_POISON_NONE ? ", poisoning" : "", p->peak_live_bytes,
             p->peak_live_count, heap_arena);
     fprintf(f, "  candidates: %u block sizes (%s)\n", p->n_candidates,
             p->sizes_per_octave ? "request sizes merged into geometric buckets" : "every distinct request size");
