@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-lib_files=$(ls src/*.c include/*.h port/*/*.c port/*/*.h 2>/dev/null || true)
+lib_files=$(ls src/*.c include/*.h port/*/*.c port/*/*.h port/*/include/*.h 2>/dev/null || true)
 
 echo "== banned calls in the library (malloc calloc realloc free sprintf strcpy strcat)"
 # A call is the name followed by "(" and not preceded by an identifier character,
@@ -26,11 +26,11 @@ portable_c=$(ls src/*.c port/host/*.c 2>/dev/null)
 
 echo "== cppcheck"
 cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
-    --inline-suppr --suppress=missingIncludeSystem -Iinclude $portable_c
+    --inline-suppr --suppress=missingIncludeSystem -Iinclude -Iport/host/include $portable_c
 
 echo "== clang-tidy"
 log=$(mktemp)
-clang-tidy --quiet $portable_c -- -std=c11 -Iinclude -DTP_CFG_THREAD_SAFE=1 >"$log" 2>&1 || true
+clang-tidy --quiet $portable_c -- -std=c11 -Iinclude -Iport/host/include -DTP_CFG_THREAD_SAFE=1 >"$log" 2>&1 || true
 grep -v "warnings generated" "$log" || true
 if grep -qE "(warning|error):" "$log"; then
     echo "clang-tidy findings"; exit 1

@@ -11,6 +11,9 @@
  * Boot 2: a new "process" (the persistent region is reloaded from the file),
  * the record is read, reported and cleared, and the fresh heap is healthy.
  *
+ * The system heap is poolsim's model of ESP-IDF's heap (tools/poolsim/
+ * heapmodel.h), which this program installs into the host port.
+ *
  * Usage: tp_host_demo [persist-file]   (deterministic output)
  */
 #include <stdio.h>
@@ -21,6 +24,45 @@
 #include "tp_crash.h"
 #include "tp_health.h"
 #include "tp_sys_host.h"
+
+/* ---- the system heap: poolsim's ESP-IDF heap model behind tp_sys_host_heap_t ---- */
+static _Alignas(16) uint8_t g_heap_mem[256 * 1024];
+static ps_heap_t *g_heap;
+
+static void *heap_alloc(void *ctx, size_t size)
+{
+    return ps_heap_alloc((ps_heap_t *)ctx, size);
+}
+
+static void heap_release(void *ctx, void *ptr)
+{
+    (void)ps_heap_free((ps_heap_t *)ctx, ptr);
+}
+
+static void heap_info(void *ctx, tp_heap_info_t *out)
+{
+    ps_heap_stats_t st;
+    ps_heap_stats((ps_heap_t *)ctx, &st);
+    out->total_free = st.total_free;
+    out->largest_free = st.largest_free;
+    out->min_free_ever = st.min_free_ever;
+    out->total_size = st.total_free + st.used_bytes;
+}
+
+/* A fresh heap (RAM does not survive a reboot), installed into the port. */
+static int heap_boot(void)
+{
+    ps_heap_opts_t opts;
+    memset(&opts, 0, sizeof opts);
+    opts.arena_size = PS_HEAP_DEFAULT_ARENA; /* the seed's 164 KiB application heap */
+    opts.poison = PS_POISON_NONE;
+    const size_t need = ps_heap_mem_size(&opts);
+    if (need > sizeof g_heap_mem || ps_heap_init(&g_heap, g_heap_mem, need, &opts) != 0) {
+        return -1;
+    }
+    const tp_sys_host_heap_t ops = {heap_alloc, heap_release, heap_info, g_heap};
+    return tp_sys_host_set_heap(&ops) == TP_OK ? 0 : -1;
+}
 
 static int g_rebooted;
 static void on_reboot(void *user)
@@ -45,15 +87,19 @@ static uint32_t rnd(uint32_t *s)
     return x;
 }
 
-static void boot_common(const char *path, int boot)
+static int boot_common(const char *path, int boot)
 {
     printf("=== boot %d ===\n", boot);
     tp_sys_host_reset_controls();
     tp_sys_host_set_reboot_handler(on_reboot, NULL);
     tp_sys_host_set_task(1, "main");
-    (void)tp_sys_host_heap_reset(0);
+    if (heap_boot() != 0) {
+        printf("cannot set up the heap model\n");
+        return -1;
+    }
     (void)tp_sys_host_set_persist_path(path); /* the region survives, RAM does not */
     tp_crash_reset_state();
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -62,7 +108,9 @@ int main(int argc, char **argv)
     (void)remove(path);
 
     /* ---------------- boot 1 ---------------- */
-    boot_common(path, 1);
+    if (boot_common(path, 1) != 0) {
+        return 1;
+    }
     tp_crash_record_t rec;
     printf("crash record at boot: %s\n", tp_strerror(tp_crash_boot(&rec)));
 
@@ -82,7 +130,7 @@ int main(int argc, char **argv)
     (void)tp_health_set_policy(&health, &policy);
     (void)tp_health_baseline(&health);
 
-    ps_heap_t *heap = tp_sys_host_heap();
+    ps_heap_t *heap = g_heap;
     uint32_t seed = 12345u;
     void *msgs[8] = {0};
     static void *cached[256];
@@ -145,7 +193,9 @@ int main(int argc, char **argv)
     printf("last health report: %s\n", json);
 
     /* ---------------- boot 2 ---------------- */
-    boot_common(path, 2);
+    if (boot_common(path, 2) != 0) {
+        return 1;
+    }
     const tp_err_t err = tp_crash_boot(&rec);
     printf("crash record at boot: %s\n", tp_strerror(err));
     if (err != TP_OK) {

@@ -8,14 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Relative path so static checkers find it with only -Iinclude. */
-#include "../../tools/poolsim/heapmodel.h"
-
 #define HOST_TASKS 8
 #define NAME_MAX_ 32
 
-static _Alignas(16) uint8_t g_heap_mem[TP_SYS_HOST_MAX_ARENA + (size_t)64u * 1024u];
-static ps_heap_t *g_heap;
+static tp_sys_host_heap_t g_heap; /* all NULL: no heap installed */
 static _Alignas(16) uint8_t g_persist[TP_SYS_HOST_PERSIST_BYTES];
 static char g_path[256];
 static void (*g_reboot_fn)(void *);
@@ -34,33 +30,23 @@ static struct {
 } g_stacks[HOST_TASKS];
 static uint32_t g_n_stacks;
 
-tp_err_t tp_sys_host_heap_reset(size_t arena_bytes)
+tp_err_t tp_sys_host_set_heap(const tp_sys_host_heap_t *heap)
 {
-    ps_heap_opts_t opts;
-    memset(&opts, 0, sizeof opts);
-    opts.arena_size = arena_bytes == 0u ? (size_t)PS_HEAP_DEFAULT_ARENA : arena_bytes;
-    opts.poison = PS_POISON_NONE;
-    if (opts.arena_size > TP_SYS_HOST_MAX_ARENA) {
+    if (heap == NULL) {
+        memset(&g_heap, 0, sizeof g_heap);
+        return TP_OK;
+    }
+    if (heap->alloc == NULL || heap->release == NULL || heap->info == NULL) {
         return TP_ERR_INVALID_ARG;
     }
-    size_t need = ps_heap_mem_size(&opts);
-    if (need > sizeof g_heap_mem) {
-        need = ps_heap_control_size() + opts.arena_size;
-    }
-    ps_heap_t *h = NULL;
-    if (ps_heap_init(&h, g_heap_mem, need, &opts) != 0) {
-        return TP_ERR_INVALID_ARG;
-    }
-    g_heap = h;
+    g_heap = *heap;
     return TP_OK;
 }
 
-struct ps_heap *tp_sys_host_heap(void)
+/* The installed heap serves internal RAM and its DMA-capable part. */
+static int heap_serves(tp_mem_kind_t kind)
 {
-    if (g_heap == NULL) {
-        (void)tp_sys_host_heap_reset(0);
-    }
-    return g_heap;
+    return g_heap.info != NULL && (kind == TP_MEM_INTERNAL || kind == TP_MEM_DMA);
 }
 
 tp_err_t tp_sys_heap_info(tp_mem_kind_t kind, tp_heap_info_t *out)
@@ -68,40 +54,32 @@ tp_err_t tp_sys_heap_info(tp_mem_kind_t kind, tp_heap_info_t *out)
     if (out == NULL) {
         return TP_ERR_INVALID_ARG;
     }
-    if (kind != TP_MEM_INTERNAL && kind != TP_MEM_DMA) {
+    if (!heap_serves(kind)) {
         return TP_ERR_UNSUPPORTED;
     }
-    ps_heap_stats_t st;
-    ps_heap_stats(tp_sys_host_heap(), &st);
-    out->total_free = st.total_free;
-    out->largest_free = st.largest_free;
-    out->min_free_ever = st.min_free_ever;
-    out->total_size = st.total_free + st.used_bytes;
+    g_heap.info(g_heap.ctx, out);
     return TP_OK;
 }
 
 uint32_t tp_sys_heap_free(tp_mem_kind_t kind)
 {
-    if (kind != TP_MEM_INTERNAL && kind != TP_MEM_DMA) {
+    if (!heap_serves(kind)) {
         return 0u;
     }
-    ps_heap_stats_t st;
-    ps_heap_stats(tp_sys_host_heap(), &st);
-    return st.total_free;
+    tp_heap_info_t info;
+    g_heap.info(g_heap.ctx, &info);
+    return info.total_free;
 }
 
 void *tp_sys_heap_alloc(tp_mem_kind_t kind, size_t size)
 {
-    if (kind != TP_MEM_INTERNAL && kind != TP_MEM_DMA) {
-        return NULL;
-    }
-    return ps_heap_alloc(tp_sys_host_heap(), size);
+    return heap_serves(kind) ? g_heap.alloc(g_heap.ctx, size) : NULL;
 }
 
 void tp_sys_heap_release(void *ptr)
 {
-    if (ptr != NULL) {
-        (void)ps_heap_free(tp_sys_host_heap(), ptr);
+    if (ptr != NULL && g_heap.release != NULL) {
+        g_heap.release(g_heap.ctx, ptr);
     }
 }
 

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "heapmodel.h"
 #include "tp_crash.h"
 #include "tp_stack.h"
 #include "tp_sys_host.h"
+#include "test_heap.h"
 
 /* Captured log lines. */
 static char diag_log[8192];
@@ -30,11 +30,12 @@ static void diag_reboot_fn(void *user)
     diag_reboots_seen++;
 }
 
-/* A fresh simulated device: 164 KiB heap, clock 0, no tasks, region garbage. */
+/* A fresh simulated device: 164 KiB heap (scripted, test_heap.h), clock 0,
+ * no tasks, region garbage. */
 static inline void diag_fresh(void)
 {
     tp_sys_host_reset_controls();
-    (void)tp_sys_host_heap_reset(0);
+    test_heap_reset(TEST_HEAP_DEFAULT_BYTES);
     (void)tp_sys_host_set_persist_path(NULL);
     tp_crash_reset_state();
     tp_stack_reset_state();
@@ -43,35 +44,6 @@ static inline void diag_fresh(void)
     diag_reboots_seen = 0;
     tp_sys_host_set_log(diag_log_fn, NULL);
     tp_sys_host_set_reboot_handler(diag_reboot_fn, NULL);
-}
-
-/*
- * Shape the heap: n holes of hole bytes (each followed by a 16-byte pin), one
- * free run of big bytes (0 = none), everything else allocated.
- * Free ~= n*hole + big, largest ~= max(hole, big).
- */
-static inline void diag_shape_heap(unsigned n, size_t hole, size_t big)
-{
-    (void)tp_sys_host_heap_reset(0);
-    ps_heap_t *h = tp_sys_host_heap();
-    void *holes[256];
-    for (unsigned i = 0; i < n && i < 256u; i++) {
-        holes[i] = ps_heap_alloc(h, hole);
-        (void)ps_heap_alloc(h, 16);
-    }
-    void *b = big ? ps_heap_alloc(h, big) : NULL;
-    (void)ps_heap_alloc(h, 16);
-    ps_heap_stats_t st;
-    ps_heap_stats(h, &st);
-    while (st.largest_free > 0u && ps_heap_alloc(h, st.largest_free) != NULL) {
-        ps_heap_stats(h, &st);
-    }
-    for (unsigned i = 0; i < n && i < 256u; i++) {
-        (void)ps_heap_free(h, holes[i]);
-    }
-    if (b != NULL) {
-        (void)ps_heap_free(h, b);
-    }
 }
 
 /* A path for a persistent file in the build directory. */

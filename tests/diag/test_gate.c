@@ -52,17 +52,14 @@ static void test_ready_at_once(void **state)
     assert_int_equal(tp_gate_init(&g, &c), TP_OK);
     assert_int_equal(tp_gate_check(&g), TP_OK);
     assert_int_equal(tp_gate_reason(&g), TP_GATE_READY);
-    ps_heap_stats_t st;
-    ps_heap_stats(tp_sys_host_heap(), &st);
-    assert_int_equal(st.used_blocks, 0); /* the probe was freed */
-    assert_int_equal(st.allocs, 1);
+    assert_int_equal(test_heap.live, 0); /* the probe was freed */
+    assert_int_equal(test_heap.allocs, 1);
 }
 
 static void test_low_heap_backoff(void **state)
 {
     (void)state;
-    ps_heap_t *h = tp_sys_host_heap();
-    void *hog = ps_heap_alloc(h, 130u * 1024u); /* ~34 KiB left */
+    void *hog = tp_sys_heap_alloc(TP_MEM_INTERNAL, 130u * 1024u); /* 34 KiB left */
     assert_non_null(hog);
     tp_gate_t g;
     tp_gate_cfg_t c = cfg768();
@@ -86,7 +83,7 @@ static void test_low_heap_backoff(void **state)
         t = expect[i];
     }
     /* memory comes back */
-    ps_heap_free(h, hog);
+    tp_sys_heap_release(hog);
     tp_sys_host_set_time_us(t);
     assert_int_equal(tp_gate_check(&g), TP_OK);
     assert_int_equal(tp_gate_check(&g), TP_OK);
@@ -96,8 +93,8 @@ static void test_low_heap_backoff(void **state)
 static void test_probe_failure_fragmented(void **state)
 {
     (void)state;
-    /* plenty free (60 KiB) but no hole of 768 bytes: 200 holes of 300 bytes */
-    diag_shape_heap(200, 300, 0);
+    /* plenty free (60 KiB) but no hole of 768 bytes: the largest is 300 bytes */
+    test_heap_set(60u * 1024u, 300u);
     assert_true(tp_sys_heap_free(TP_MEM_INTERNAL) >= 50000u);
     tp_gate_t g;
     tp_gate_cfg_t c = cfg768();

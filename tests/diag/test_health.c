@@ -78,8 +78,14 @@ static void test_fresh_heap_ok(void **state)
     assert_int_equal(tp_health_init(&h, NULL), TP_OK);
     poll_at(&h, 0);
     assert_int_equal(tp_health_overall(&h), TP_HEALTH_OK);
-    assert_true(h.snap.heap_free > 160u * 1024u);
-    assert_true(h.snap.heap_frag_pct <= 5); /* TLSF's good fit: largest < free */
+    assert_int_equal(h.snap.heap_free, 164u * 1024u);
+    assert_int_equal(h.snap.heap_max_block, 164u * 1024u);
+    assert_int_equal(h.snap.heap_frag_pct, 0);
+    /* a heap whose largest block is 97 % of the free bytes: 3 % */
+    test_heap_set(100u * 1024u, 97u * 1024u);
+    poll_at(&h, 2000000);
+    assert_int_equal(h.snap.heap_frag_pct, 3);
+    assert_int_equal(tp_health_overall(&h), TP_HEALTH_OK);
 }
 
 static void test_ok_warning_critical_and_hysteresis(void **state)
@@ -90,28 +96,29 @@ static void test_ok_warning_critical_and_hysteresis(void **state)
     assert_int_equal(tp_health_init(&h, NULL), TP_OK);
     assert_int_equal(tp_health_on_change(&h, on_change, &ch), TP_OK);
     poll_at(&h, 0);
-    /* 60 holes of 1 KiB + 24 KiB run: frag ~72 % -> warning */
-    diag_shape_heap(60, 1024, 24 * 1024);
+    /* 84 KiB free, largest 24 KiB: 100 - 28 = 72 % -> warning */
+    test_heap_set(84u * 1024u, 24u * 1024u);
     poll_at(&h, 2000000);
     assert_int_equal(h.state[TP_METRIC_FRAGMENTATION], TP_HEALTH_WARNING);
-    assert_true(h.snap.heap_frag_pct >= 70 && h.snap.heap_frag_pct < 85);
-    /* 8 KiB run: ~89 % -> critical; max block below 16 KiB -> warning */
-    diag_shape_heap(60, 1024, 8 * 1024);
+    assert_int_equal(h.snap.heap_frag_pct, 72);
+    /* 68 KiB free, largest 8 KiB: 89 % -> critical; max block below 16 KiB -> warning */
+    test_heap_set(68u * 1024u, 8u * 1024u);
     poll_at(&h, 4000000);
     assert_int_equal(h.state[TP_METRIC_FRAGMENTATION], TP_HEALTH_CRITICAL);
     assert_int_equal(h.state[TP_METRIC_MAX_BLOCK], TP_HEALTH_WARNING);
     assert_int_equal(tp_health_overall(&h), TP_HEALTH_CRITICAL);
-    /* ~82 %: below crit 85 but within the 5-point margin -> stays critical */
-    diag_shape_heap(60, 1024, 13 * 1024);
+    /* 73 KiB free, largest 13 KiB: 83 %, below crit 85 but within the 5-point
+     * margin -> stays critical */
+    test_heap_set(73u * 1024u, 13u * 1024u);
     poll_at(&h, 6000000);
-    assert_true(h.snap.heap_frag_pct > 80 && h.snap.heap_frag_pct < 85);
+    assert_int_equal(h.snap.heap_frag_pct, 83);
     assert_int_equal(h.state[TP_METRIC_FRAGMENTATION], TP_HEALTH_CRITICAL);
-    /* ~72 %: back to warning, not ok (warn 70) */
-    diag_shape_heap(60, 1024, 24 * 1024);
+    /* 72 %: back to warning, not ok (warn 70) */
+    test_heap_set(84u * 1024u, 24u * 1024u);
     poll_at(&h, 8000000);
     assert_int_equal(h.state[TP_METRIC_FRAGMENTATION], TP_HEALTH_WARNING);
     /* a fresh heap: straight to ok */
-    (void)tp_sys_host_heap_reset(0);
+    test_heap_reset(TEST_HEAP_DEFAULT_BYTES);
     poll_at(&h, 10000000);
     assert_int_equal(tp_health_overall(&h), TP_HEALTH_OK);
     /* transitions of fragmentation in order: warning, critical, warning, ok */
@@ -138,26 +145,26 @@ static void test_hysteresis_percent_edge(void **state)
     tp_health_t h;
     assert_int_equal(tp_health_init(&h, &c), TP_OK);
     poll_at(&h, 0);
-    ps_heap_t *heap = tp_sys_host_heap();
-    ps_heap_stats_t st;
-    ps_heap_stats(heap, &st);
-    /* leave ~48 KiB free */
-    void *big = ps_heap_alloc(heap, st.total_free - 48u * 1024u);
+    /* an allocation leaves 48 KiB free */
+    void *big = tp_sys_heap_alloc(TP_MEM_INTERNAL, 116u * 1024u);
     assert_non_null(big);
     poll_at(&h, 2000000);
+    assert_int_equal(h.snap.heap_free, 48u * 1024u);
     assert_int_equal(h.state[TP_METRIC_HEAP_FREE], TP_HEALTH_WARNING);
-    /* free 3 KiB more: 51 KiB is above 50 but within the 4 KiB margin */
-    void *small_hold = NULL;
-    (void)ps_heap_free(heap, big);
-    big = ps_heap_alloc(heap, st.total_free - 51u * 1024u);
+    /* 51 KiB is above 50 but within the 4 KiB margin */
+    tp_sys_heap_release(big);
+    big = tp_sys_heap_alloc(TP_MEM_INTERNAL, 113u * 1024u);
     assert_non_null(big);
     poll_at(&h, 4000000);
     assert_int_equal(h.state[TP_METRIC_HEAP_FREE], TP_HEALTH_WARNING);
-    (void)ps_heap_free(heap, big);
-    big = ps_heap_alloc(heap, st.total_free - 60u * 1024u);
+    /* 54 KiB: exactly the margin -> ok */
+    tp_sys_heap_release(big);
+    big = tp_sys_heap_alloc(TP_MEM_INTERNAL, 110u * 1024u);
+    assert_non_null(big);
     poll_at(&h, 6000000);
     assert_int_equal(h.state[TP_METRIC_HEAP_FREE], TP_HEALTH_OK);
-    (void)small_hold;
+    assert_int_equal(h.snap.heap_min_free, 48u * 1024u);
+    tp_sys_heap_release(big);
 }
 
 static void test_rate_limit_and_isr(void **state)
@@ -177,10 +184,13 @@ static void test_rate_limit_and_isr(void **state)
     tp_sys_host_set_in_isr(0);
     assert_int_equal(h.largest_queries, 2);
     /* between full queries the cached largest block never exceeds free bytes */
-    void *p = ps_heap_alloc(tp_sys_host_heap(), 150u * 1024u);
+    void *p = tp_sys_heap_alloc(TP_MEM_INTERNAL, 150u * 1024u);
     assert_non_null(p);
     poll_at(&h, 1100000);
-    assert_true(h.snap.heap_max_block <= h.snap.heap_free);
+    assert_int_equal(h.largest_queries, 2);
+    assert_int_equal(h.snap.heap_free, 14u * 1024u);
+    assert_int_equal(h.snap.heap_max_block, 14u * 1024u);
+    tp_sys_heap_release(p);
 }
 
 static void test_relative_baseline(void **state)
@@ -189,8 +199,8 @@ static void test_relative_baseline(void **state)
     tp_health_config_t c;
     tp_health_default_config(&c);
     c.frag_relative = 1;
-    /* boot already at ~72 % (like an ESP32's split regions) */
-    diag_shape_heap(60, 1024, 24 * 1024);
+    /* boot already at 72 % (like an ESP32's split regions) */
+    test_heap_set(84u * 1024u, 24u * 1024u);
     tp_health_t h;
     assert_int_equal(tp_health_init(&h, &c), TP_OK);
     assert_int_equal(tp_health_baseline(&h), TP_OK);
@@ -262,10 +272,10 @@ static void test_frag_policy_reboot(void **state)
     saved = 0;
     assert_int_equal(tp_health_set_policy(&h, &p), TP_OK);
     poll_at(&h, 0);
-    diag_shape_heap(60, 1024, 24 * 1024);
+    test_heap_set(84u * 1024u, 24u * 1024u); /* 72 % */
     poll_at(&h, 2000000);
     assert_int_equal(diag_reboots_seen, 0); /* warning: no policy */
-    diag_shape_heap(60, 1024, 8 * 1024);
+    test_heap_set(68u * 1024u, 8u * 1024u); /* 89 % */
     poll_at(&h, 4000000);
     assert_int_equal(saved, 1);
     assert_int_equal(diag_reboots_seen, 1);

@@ -2,9 +2,11 @@
  * tp_sys_host.h - test and simulation controls of the host system port
  * (port/host/tp_sys_host.c, library tierpool_host_sys). Host only.
  *
- * The system heap is a poolsim heap model (ESP-IDF's TLSF, byte-exact), the
- * clock is simulated (starts at 0, moves only when told), the persistent
- * region is RAM mirrored to a file, and reboot calls a handler.
+ * The system heap is whatever the program installs with tp_sys_host_set_heap
+ * (the diagnostics tests install a scripted heap; examples/host_demo installs
+ * poolsim's ESP-IDF heap model): the port itself depends on no heap
+ * implementation. The clock is simulated (starts at 0, moves only when told),
+ * the persistent region is RAM mirrored to a file, and reboot calls a handler.
  */
 #ifndef TP_SYS_HOST_H
 #define TP_SYS_HOST_H
@@ -20,20 +22,30 @@ extern "C" {
 
 /* Bytes of the persistent region on the host. */
 #define TP_SYS_HOST_PERSIST_BYTES ((size_t)2048u)
-/* Largest heap arena the host port can model. */
-#define TP_SYS_HOST_MAX_ARENA ((size_t)512u * 1024u)
 
 /*
- * (Re)create the internal-RAM heap model with arena_bytes (0 = 164 KiB, the
- * seed's application heap). All earlier heap pointers become invalid.
- * TP_ERR_INVALID_ARG: arena above TP_SYS_HOST_MAX_ARENA or too small.
- * The other kinds (DMA, SPIRAM) report TP_ERR_UNSUPPORTED / 0 free.
+ * A system heap for the host port: what tp_sys_heap_info, tp_sys_heap_free,
+ * tp_sys_heap_alloc and tp_sys_heap_release use for TP_MEM_INTERNAL and
+ * TP_MEM_DMA (DMA-capable memory is part of internal RAM, as on an ESP32).
+ * TP_MEM_SPIRAM is never supported on the host.
  */
-tp_err_t tp_sys_host_heap_reset(size_t arena_bytes);
+typedef struct {
+    /* size bytes, or NULL when the heap cannot provide them. */
+    void *(*alloc)(void *ctx, size_t size);
+    /* Give back a non-NULL pointer alloc returned. */
+    void (*release)(void *ctx, void *ptr);
+    /* The heap's figures now (every field of tp_heap_info_t). */
+    void (*info)(void *ctx, tp_heap_info_t *out);
+    void *ctx; /* passed to the three functions */
+} tp_sys_host_heap_t;
 
-/* The heap model itself (opaque ps_heap_t *), for tests that drive it. */
-struct ps_heap;
-struct ps_heap *tp_sys_host_heap(void);
+/*
+ * Install the system heap (the structure is copied). NULL removes it: without
+ * a heap, tp_sys_heap_info returns TP_ERR_UNSUPPORTED, tp_sys_heap_free 0 and
+ * tp_sys_heap_alloc NULL, as on a port that knows no heap.
+ * TP_ERR_INVALID_ARG when one of the three functions is NULL (nothing changes).
+ */
+tp_err_t tp_sys_host_set_heap(const tp_sys_host_heap_t *heap);
 
 /*
  * Use `path` as the persistent file (NULL = memory only). Simulates a boot:
