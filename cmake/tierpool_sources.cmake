@@ -7,6 +7,7 @@ set(TP_CORE_SOURCES
 )
 # Diagnostics and recovery modules (portable; they reach the system through tp_sys.h).
 set(TP_DIAG_SOURCES
+    src/tp_diag_util.c
     src/tp_crash.c
     src/tp_stack.c
     src/tp_health.c

@@ -1,12 +1,12 @@
 /*
  * tp_crash.h - a crash record in memory that survives a reset.
  *
- * The record lives at the start of the port's persistent region
- * (tp_sys_persist_region: RTC_NOINIT on ESP-IDF, .noinit on bare metal, a
- * file on the host). It carries a magic number, a version, its size and a
+ * The record lives in the port's persistent region (tp_sys_persist_region:
+ * RTC_NOINIT on ESP-IDF, .noinit on bare metal, a file on the host), behind
+ * the stack guard's table of enlarged stack sizes (tp_stack.h, with its own
+ * magic and CRC). It carries a magic number, a version, its size and a
  * CRC-32, so the garbage found there after power-on is recognised and
- * ignored. Behind it, in the same region, the stack guard keeps its table of
- * enlarged stack sizes (tp_stack.h) with its own magic and CRC.
+ * ignored.
  *
  * Writing a record (tp_crash_write) allocates nothing, takes no lock, calls
  * no tp_sys function other than tp_sys_time_us, tp_sys_heap_free and
@@ -16,7 +16,8 @@
  * core is inside tp_alloc at that moment; the record is still consistent
  * as a whole because its CRC is computed over what was written).
  *
- * On the next boot, tp_crash_boot reads, validates, reports and clears it.
+ * On the next boot, tp_crash_boot reads, validates, reports and clears it,
+ * and arms the port's fault hooks (stack overflow, panic) to write the next.
  */
 #ifndef TP_CRASH_H
 #define TP_CRASH_H
@@ -120,6 +121,16 @@ void tp_crash_note_heap(uint32_t largest_free, uint32_t min_free_ever, uint32_t 
 tp_err_t tp_crash_write(tp_crash_reason_t reason, const char *task_name, uint32_t detail);
 
 /*
+ * For a stack-overflow hook: write a TP_CRASH_STACK_OVERFLOW record for task
+ * `task_name` with the stack size the stack guard has registered for it
+ * (tp_stack_registered_size; 0 if not registered). On the next boot
+ * tp_crash_boot enlarges that task's stack. No allocation, no lock; the caller
+ * reboots afterwards. Errors as tp_crash_write; TP_ERR_INVALID_ARG for a NULL
+ * name.
+ */
+tp_err_t tp_crash_stack_overflow(const char *task_name);
+
+/*
  * tp_crash_write, then tp_sys_reboot(). Returns only on a port whose reboot
  * returns (the host with a test handler), with tp_crash_write's result.
  */
@@ -135,10 +146,15 @@ tp_err_t tp_crash_reboot(tp_crash_reason_t reason, const char *task_name, uint32
 tp_err_t tp_crash_peek(tp_crash_record_t *out);
 
 /*
- * At boot: tp_crash_peek, then clear the record (magic zeroed, flushed)
- * whatever it held, so neither a record nor garbage is seen twice. A valid
- * TP_CRASH_STACK_OVERFLOW record also enlarges that task's stack for
- * tp_stack_size_for (tp_stack.h). Returns tp_crash_peek's result.
+ * At boot (call it early, at every boot): tp_crash_peek, then clear the
+ * record (magic zeroed, flushed) whatever it held, so neither a record nor
+ * garbage is seen twice. A valid TP_CRASH_STACK_OVERFLOW record also enlarges
+ * that task's stack for tp_stack_size_for (tp_stack.h). Then it installs the
+ * crash record's fault handler (tp_sys_set_fault_handler), so that from now on
+ * the port's fault hooks write a record: a stack overflow as
+ * tp_crash_stack_overflow, a panic as TP_CRASH_PANIC unless a record was
+ * already written this boot. Returns tp_crash_peek's result (on
+ * TP_ERR_UNSUPPORTED, no region: nothing else is done).
  */
 tp_err_t tp_crash_boot(tp_crash_record_t *out);
 

@@ -7,14 +7,18 @@
  * task's unused stack (tp_sys_stack_unused) and warns when use exceeds the
  * warning level (75 % by default, the seed's target).
  *
- * After an overflow: the hook calls tp_stack_overflow(name), which writes a
- * crash record (reason TP_CRASH_STACK_OVERFLOW, detail = the registered
- * size). On the next boot tp_crash_boot finds it and stores
- * min(cap, size + grow %) for that task in a table kept in the persistent
- * region behind the crash record (own magic and CRC, so it outlives the
- * cleared record across later software resets; a power cycle forgets it).
- * tp_stack_size_for(name, default) then returns the larger of default and the
- * stored size: use it when creating the task (a running task cannot be resized).
+ * After an overflow: the port's stack-overflow hook calls the crash record's
+ * fault handler, which writes a crash record (reason TP_CRASH_STACK_OVERFLOW,
+ * detail = the size registered here; tp_crash_stack_overflow in tp_crash.h).
+ * On the next boot tp_crash_boot finds it and calls tp_stack_note_overflow,
+ * which stores min(cap, size + grow %) for that task in a table kept at the
+ * start of the persistent region, before the crash record (own magic and CRC,
+ * so it outlives the cleared record across later software resets; a power
+ * cycle forgets it). tp_stack_size_for(name, default) then returns the larger
+ * of default and the stored size: use it when creating the task (a running
+ * task cannot be resized).
+ *
+ * The stack guard is below the crash record: it calls nothing of tp_crash.
  */
 #ifndef TP_STACK_H
 #define TP_STACK_H
@@ -46,7 +50,7 @@ typedef struct {
 typedef void (*tp_stack_warn_fn)(const char *name, uint32_t used_bytes, uint32_t size_bytes,
                                  uint32_t used_pct, void *user);
 
-/* The persistent table (inside the persist region; exposed for tests and docs). */
+/* The persistent table (at the start of the persistent region; exposed for tests and docs). */
 typedef struct {
     char name[TP_CFG_TASK_NAME_LEN];
     uint32_t size;
@@ -95,12 +99,10 @@ int tp_stack_check(tp_stack_warn_fn warn, void *user);
 uint32_t tp_stack_size_for(const char *name, uint32_t default_bytes);
 
 /*
- * For the stack-overflow hook: write a TP_CRASH_STACK_OVERFLOW record for
- * `name` with its registered size (0 if not registered). No allocation, no
- * lock. The caller reboots afterwards (or use tp_crash_reboot).
- * Errors as tp_crash_write; TP_ERR_INVALID_ARG for a NULL name.
+ * The stack size registered for `name`: 0 when it is not registered (or NULL).
+ * No allocation, no lock (the crash record calls it from the overflow hook).
  */
-tp_err_t tp_stack_overflow(const char *name);
+uint32_t tp_stack_registered_size(const char *name);
 
 /*
  * Store that `name` overflowed a stack of old_bytes: its entry becomes

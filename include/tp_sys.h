@@ -104,6 +104,29 @@ void tp_sys_reboot(void);
 /* Log one line at a level (0 error, 1 warning, 2 info). No allocation. */
 void tp_sys_log(int level, const char *line);
 
+/* A fault the port reports to the diagnostics above it. */
+typedef enum {
+    TP_FAULT_STACK_OVERFLOW = 1, /* a task overflowed its stack; detail 0 */
+    TP_FAULT_PANIC = 2           /* the system is going down; detail: the port's cause */
+} tp_fault_t;
+
+/*
+ * A fault handler: called by the port from its fault hooks, in the fault's
+ * context (a corrupted stack, a panic handler): it must not allocate, take a
+ * lock or block. task is the running task's name ("" if none; never NULL).
+ */
+typedef void (*tp_fault_fn)(tp_fault_t fault, const char *task, uint32_t detail);
+
+/*
+ * Install the function the port's fault hooks call (NULL removes it; one at a
+ * time). This is how the diagnostics hear of faults without the port knowing
+ * them: tp_crash_boot installs the crash record's handler. Hooks per port:
+ * ESP-IDF, with CONFIG_TP_CRASH_RECORD: FreeRTOS's stack-overflow hook and the
+ * panic-handler wrap; bare metal: tp_baremetal_fault, for the application's
+ * fault handlers; host: tp_sys_host_raise_fault (tests).
+ */
+void tp_sys_set_fault_handler(tp_fault_fn fn);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,117 +1,36 @@
 /*
- * tp_crash.c - the crash record (see tp_crash.h) and the diagnostics helpers.
+ * tp_crash.c - the crash record (see tp_crash.h).
  */
 #include "../include/tp_crash.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "tp_diag_internal.h"
+#include "tp_diag_util.h"
 #include "../include/tp_stack.h"
 
-/* ---- shared helpers ---------------------------------------------------- */
-
-int tp__copy_str(char *dst, size_t size, const char *src)
+/* The record sits behind the stack guard's table in the persistent region. */
+static tp_crash_record_t *crash_area(void)
 {
-    size_t i = 0;
-    if (size == 0u) {
-        return 1;
-    }
-    if (src == NULL) {
-        dst[0] = '\0';
-        return 0;
-    }
-    for (; i + 1u < size && src[i] != '\0'; i++) {
-        dst[i] = src[i];
-    }
-    dst[i] = '\0';
-    return src[i] != '\0';
-}
-
-void tp__out_init(tp__out_t *o, char *buf, size_t size)
-{
-    o->buf = buf;
-    o->size = size;
-    o->len = 0;
-    o->truncated = 0;
-    if (size > 0u) {
-        buf[0] = '\0';
-    }
-}
-
-void tp__out_printf(tp__out_t *o, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (o->truncated || o->size == 0u) {
-        o->truncated = 1;
-    } else {
-        const size_t room = o->size - o->len;
-        /* ap is initialised above; the analyzer loses track of it. */
-        const int n = vsnprintf(o->buf + o->len, room, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
-        if (n < 0 || (size_t)n >= room) {
-            o->truncated = 1;
-            o->len = o->size - 1u; /* vsnprintf terminated the cut text */
-        } else {
-            o->len += (size_t)n;
-        }
-    }
-    va_end(ap);
-}
-
-tp_crash_record_t *tp__crash_area(void)
-{
-    size_t size = 0;
-    void *region = tp_sys_persist_region(&size);
-    if (region == NULL || size < tp_crash_region_bytes() || ((uintptr_t)region & 3u) != 0u) {
-        return NULL;
-    }
-    return (tp_crash_record_t *)region;
-}
-
-tp_stack_table_t *tp__stack_area(void)
-{
-    tp_crash_record_t *rec = tp__crash_area();
-    return rec == NULL ? NULL : (tp_stack_table_t *)(void *)(rec + 1);
+    return (tp_crash_record_t *)tp__persist_area(sizeof(tp_stack_table_t),
+                                                  sizeof(tp_crash_record_t));
 }
 
 size_t tp_crash_region_bytes(void)
 {
-    return sizeof(tp_crash_record_t) + sizeof(tp_stack_table_t);
+    return sizeof(tp_stack_table_t) + sizeof(tp_crash_record_t);
 }
-
-/* ---- CRC ----------------------------------------------------------------- */
 
 uint32_t tp_crc32(const void *data, size_t len)
 {
-    const uint8_t *p = (const uint8_t *)data;
-    uint32_t crc = 0xFFFFFFFFu;
-    for (size_t i = 0; i < len; i++) {
-        crc ^= p[i];
-        for (int b = 0; b < 8; b++) {
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-        }
-    }
-    return ~crc;
+    return tp__crc32(0, data, len);
 }
 
 static uint32_t record_crc(const tp_crash_record_t *rec)
 {
     /* The CRC covers the record as it is once complete: magic set, crc 0. */
     const uint32_t head[4] = {TP_CRASH_MAGIC, rec->version, rec->size, 0u};
-    uint32_t crc = tp_crc32(head, sizeof head);
-    /* Chain over the rest: finish-and-restart would be wrong, so fold in one pass. */
-    const uint8_t *rest = (const uint8_t *)rec + sizeof head;
-    const size_t rest_len = sizeof *rec - sizeof head;
-    crc = ~crc;
-    for (size_t i = 0; i < rest_len; i++) {
-        crc ^= rest[i];
-        for (int b = 0; b < 8; b++) {
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-        }
-    }
-    return ~crc;
+    const uint32_t crc = tp__crc32(0, head, sizeof head);
+    return tp__crc32(crc, (const uint8_t *)rec + sizeof head, sizeof *rec - sizeof head);
 }
 
 /* Keep the compiler from moving stores across this point (the magic is
@@ -208,7 +127,7 @@ tp_err_t tp_crash_write(tp_crash_reason_t reason, const char *task_name, uint32_
     if ((uint32_t)reason == 0u || (uint32_t)reason > (uint32_t)TP_CRASH_APP) {
         return TP_ERR_INVALID_ARG;
     }
-    tp_crash_record_t *rec = tp__crash_area();
+    tp_crash_record_t *rec = crash_area();
     if (rec == NULL) {
         return TP_ERR_UNSUPPORTED;
     }
@@ -248,6 +167,14 @@ tp_err_t tp_crash_write(tp_crash_reason_t reason, const char *task_name, uint32_
     return tp_sys_persist_flush() == TP_OK ? TP_OK : TP_ERR_IO;
 }
 
+tp_err_t tp_crash_stack_overflow(const char *task_name)
+{
+    if (task_name == NULL) {
+        return TP_ERR_INVALID_ARG;
+    }
+    return tp_crash_write(TP_CRASH_STACK_OVERFLOW, task_name, tp_stack_registered_size(task_name));
+}
+
 tp_err_t tp_crash_reboot(tp_crash_reason_t reason, const char *task_name, uint32_t detail)
 {
     const tp_err_t err = tp_crash_write(reason, task_name, detail);
@@ -257,7 +184,7 @@ tp_err_t tp_crash_reboot(tp_crash_reason_t reason, const char *task_name, uint32
 
 tp_err_t tp_crash_peek(tp_crash_record_t *out)
 {
-    const tp_crash_record_t *rec = tp__crash_area();
+    const tp_crash_record_t *rec = crash_area();
     if (rec == NULL) {
         return TP_ERR_UNSUPPORTED;
     }
@@ -277,13 +204,29 @@ tp_err_t tp_crash_peek(tp_crash_record_t *out)
 
 tp_err_t tp_crash_clear(void)
 {
-    tp_crash_record_t *rec = tp__crash_area();
+    tp_crash_record_t *rec = crash_area();
     if (rec == NULL) {
         return TP_ERR_UNSUPPORTED;
     }
     rec->magic = 0u;
     rec->crc = 0u;
     return tp_sys_persist_flush() == TP_OK ? TP_OK : TP_ERR_IO;
+}
+
+/*
+ * The port's fault hooks land here once tp_crash_boot has installed it. A
+ * stack overflow writes its record; a panic writes one unless a record is
+ * already there: it was written this boot (tp_crash_boot cleared the last
+ * one), e.g. by the overflow hook just before its abort, and says more than
+ * "panic".
+ */
+static void on_fault(tp_fault_t fault, const char *task, uint32_t detail)
+{
+    if (fault == TP_FAULT_STACK_OVERFLOW) {
+        (void)tp_crash_stack_overflow(task);
+    } else if (tp_crash_peek(NULL) != TP_OK) {
+        (void)tp_crash_write(TP_CRASH_PANIC, task, detail);
+    }
 }
 
 tp_err_t tp_crash_boot(tp_crash_record_t *out)
@@ -302,6 +245,7 @@ tp_err_t tp_crash_boot(tp_crash_record_t *out)
     if (err == TP_OK && out != NULL) {
         memcpy(out, &local, sizeof *out);
     }
+    tp_sys_set_fault_handler(on_fault);
     return err;
 }
 

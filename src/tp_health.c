@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../include/tp_crash.h"
-#include "tp_diag_internal.h"
+#include "tp_diag_util.h"
 
 #define HEALTH_MAGIC 0x68656c74u /* "helt" */
 

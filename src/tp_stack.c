@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tp_diag_internal.h"
+#include "tp_diag_util.h"
 #include "../include/tp_sys.h"
 
 typedef struct {
@@ -146,17 +146,23 @@ int tp_stack_check(tp_stack_warn_fn warn, void *user)
     return over;
 }
 
+/* The table lives at the start of the port's persistent region (tp_diag_util.h). */
+static tp_stack_table_t *table_area(void)
+{
+    return (tp_stack_table_t *)tp__persist_area(0, sizeof(tp_stack_table_t));
+}
+
 static uint32_t table_crc(const tp_stack_table_t *tab)
 {
     tp_stack_table_t copy;
     memcpy(&copy, tab, sizeof copy);
     copy.crc = 0;
-    return tp_crc32(&copy, sizeof copy);
+    return tp__crc32(0, &copy, sizeof copy);
 }
 
 static const tp_stack_table_t *valid_table(void)
 {
-    const tp_stack_table_t *tab = tp__stack_area();
+    const tp_stack_table_t *tab = table_area();
     if (tab == NULL || tab->magic != TP_STACK_MAGIC || tab->n > TP_CFG_STACK_PERSIST ||
         tab->crc != table_crc(tab)) {
         return NULL;
@@ -178,18 +184,10 @@ uint32_t tp_stack_size_for(const char *name, uint32_t default_bytes)
     return default_bytes;
 }
 
-tp_err_t tp_stack_overflow(const char *name)
+uint32_t tp_stack_registered_size(const char *name)
 {
-    if (name == NULL) {
-        return TP_ERR_INVALID_ARG;
-    }
-    uint32_t size = 0;
-    for (uint32_t i = 0; i < g_n_tasks; i++) {
-        if (same_name(g_tasks[i].name, name)) {
-            size = g_tasks[i].size;
-        }
-    }
-    return tp_crash_write(TP_CRASH_STACK_OVERFLOW, name, size);
+    const task_t *t = name != NULL ? find_task(name) : NULL;
+    return t != NULL ? t->size : 0u;
 }
 
 tp_err_t tp_stack_note_overflow(const char *name, uint32_t old_bytes)
@@ -197,7 +195,7 @@ tp_err_t tp_stack_note_overflow(const char *name, uint32_t old_bytes)
     if (name == NULL || name[0] == '\0') {
         return TP_ERR_INVALID_ARG;
     }
-    tp_stack_table_t *tab = tp__stack_area();
+    tp_stack_table_t *tab = table_area();
     if (tab == NULL) {
         return TP_ERR_UNSUPPORTED;
     }
@@ -240,7 +238,7 @@ tp_err_t tp_stack_note_overflow(const char *name, uint32_t old_bytes)
 
 tp_err_t tp_stack_forget_all(void)
 {
-    tp_stack_table_t *tab = tp__stack_area();
+    tp_stack_table_t *tab = table_area();
     if (tab == NULL) {
         return TP_ERR_UNSUPPORTED;
     }

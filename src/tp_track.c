@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tp_diag_internal.h"
+#include "tp_diag_util.h"
 #include "../include/tp_sys.h"
 
 #define TRACK_MAGIC 0x7472636bu /* "trck" */

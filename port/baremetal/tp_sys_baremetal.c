@@ -11,6 +11,8 @@
  *   defers), rather than pretending.
  * - Reboot: SCB AIRCR SYSRESETREQ. Stacks: one, "main"; watermarks unknown.
  * - Log: tp_baremetal_log, a weak hook the application may define.
+ * - Faults: the application's fault handlers (HardFault, a stack check) call
+ *   tp_baremetal_fault, which passes the fault to the installed handler.
  */
 #include "../../include/tp_sys.h"
 
@@ -121,4 +123,21 @@ void tp_sys_reboot(void)
 void tp_sys_log(int level, const char *line)
 {
     tp_baremetal_log(level, line);
+}
+
+static tp_fault_fn fault_fn;
+
+void tp_sys_set_fault_handler(tp_fault_fn fn)
+{
+    fault_fn = fn;
+}
+
+/* Report a fault from the application's fault handler (task "main"). */
+void tp_baremetal_fault(tp_fault_t fault, uint32_t detail);
+void tp_baremetal_fault(tp_fault_t fault, uint32_t detail)
+{
+    const tp_fault_fn fn = fault_fn;
+    if (fn != NULL) {
+        fn(fault, "main", detail);
+    }
 }

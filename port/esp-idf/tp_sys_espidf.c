@@ -1,5 +1,6 @@
 /*
- * ESP-IDF port of tp_sys.h, plus the hooks that write the crash record
+ * ESP-IDF port of tp_sys.h, with the fault hooks that report stack overflows
+ * and panics to the diagnostics' fault handler (tp_sys_set_fault_handler)
  * (ESP-IDF 5.0 .. 5.5; symbols newer than 5.0 are named with their version).
  *
  * Memory kinds map to heap_caps capabilities:
@@ -14,9 +15,7 @@
  * after power-on; tp_crash validates it with magic, version and CRC.
  */
 #include "../../include/tp_sys.h"
-#include "../../include/tp_crash.h"
 #include "include/tp_espidf.h"
-#include "../../include/tp_stack.h"
 
 #include <string.h>
 
@@ -196,7 +195,16 @@ void tp_espidf_health_config(tp_health_config_t *cfg)
     tp_health_default_config(cfg);
 }
 
-/* ---- crash-record hooks ---- */
+/* ---- fault hooks ---- */
+
+/* The diagnostics' fault handler (tp_crash_boot installs the crash record's).
+ * The port only passes faults on: it knows nothing of the crash record. */
+static tp_fault_fn fault_fn;
+
+void tp_sys_set_fault_handler(tp_fault_fn fn)
+{
+    fault_fn = fn;
+}
 
 #if TP_CFG_CRASH_RECORD
 #include "esp_private/panic_internal.h" /* panic_info_t: private, stable across 5.x */
@@ -206,27 +214,31 @@ void tp_espidf_health_config(tp_health_config_t *cfg)
  * canary overwritten (CONFIG_FREERTOS_CHECK_STACKOVERFLOW_CANARY, the
  * default). It overrides ESP-IDF's weak default; the component links with
  * WHOLE_ARCHIVE and "-u vApplicationStackOverflowHook" so it is pulled in.
- * Write the record (no allocation, no lock), then abort as the default does.
+ * Report the fault (the handler writes the record: no allocation, no lock),
+ * then abort as the default does.
  */
 void vApplicationStackOverflowHook(TaskHandle_t task, char *name)
 {
     (void)task;
-    (void)tp_stack_overflow(name);
-    esp_system_abort("stack overflow (tierpool crash record written)");
+    const tp_fault_fn fn = fault_fn;
+    if (fn != NULL) {
+        fn(TP_FAULT_STACK_OVERFLOW, name != NULL ? name : "", 0u);
+    }
+    esp_system_abort("stack overflow");
 }
 
 /* Linked with -Wl,--wrap=esp_panic_handler: every panic passes here first.
- * A record already written this boot (stack overflow, allocator corruption,
- * controlled reboot) is kept; otherwise a TP_CRASH_PANIC record is written. */
+ * The handler decides what to record (the crash record keeps one already
+ * written this boot, e.g. by the stack-overflow hook just before the abort). */
 extern void __real_esp_panic_handler(panic_info_t *info);
 
 void IRAM_ATTR __wrap_esp_panic_handler(panic_info_t *info)
 {
-    tp_crash_record_t existing;
-    if (tp_crash_peek(&existing) != TP_OK) {
+    const tp_fault_fn fn = fault_fn;
+    if (fn != NULL) {
         const char *name = xTaskGetSchedulerState() == taskSCHEDULER_NOT_STARTED
                                ? "" : pcTaskGetName(NULL);
-        (void)tp_crash_write(TP_CRASH_PANIC, name, (uint32_t)info->exception);
+        fn(TP_FAULT_PANIC, name != NULL ? name : "", (uint32_t)info->exception);
     }
     __real_esp_panic_handler(info);
 }

@@ -29,6 +29,7 @@ static struct {
     uint32_t unused;
 } g_stacks[HOST_TASKS];
 static uint32_t g_n_stacks;
+static tp_fault_fn g_fault_fn;
 
 tp_err_t tp_sys_host_set_heap(const tp_sys_host_heap_t *heap)
 {
@@ -232,6 +233,18 @@ void tp_sys_log(int level, const char *line)
     (void)printf("%c %s\n", level <= 0 ? 'E' : level == 1 ? 'W' : 'I', line != NULL ? line : "");
 }
 
+void tp_sys_set_fault_handler(tp_fault_fn fn)
+{
+    g_fault_fn = fn;
+}
+
+void tp_sys_host_raise_fault(tp_fault_t fault, uint32_t detail)
+{
+    if (g_fault_fn != NULL) {
+        g_fault_fn(fault, g_task_name, detail);
+    }
+}
+
 void tp_sys_host_reset_controls(void)
 {
     memset(g_stacks, 0, sizeof g_stacks);
@@ -245,5 +258,6 @@ void tp_sys_host_reset_controls(void)
     g_reboot_user = NULL;
     g_log_fn = NULL;
     g_log_user = NULL;
+    g_fault_fn = NULL;
     g_reset = TP_RESET_POWER_ON;
 }

@@ -46,6 +46,18 @@ static inline void diag_fresh(void)
     tp_sys_host_set_reboot_handler(diag_reboot_fn, NULL);
 }
 
+/* Where the persistent region keeps the stack table (offset 0) and the crash
+ * record (behind the table): for tests that corrupt them on purpose. */
+static inline tp_stack_table_t *diag_stack_table(void)
+{
+    return (tp_stack_table_t *)tp_sys_persist_region(NULL);
+}
+static inline tp_crash_record_t *diag_crash_record(void)
+{
+    return (tp_crash_record_t *)(void *)((uint8_t *)tp_sys_persist_region(NULL) +
+                                         sizeof(tp_stack_table_t));
+}
+
 /* A path for a persistent file in the build directory. */
 static inline const char *diag_tmp(const char *name)
 {

@@ -3,7 +3,8 @@
  * new process; the persistent region lives in the file given as argv[1].
  *   boot: read (and clear) the crash record, print it, create task "net"
  *   with tp_stack_size_for("net", 4096), then, if argv[2] is "overflow",
- *   simulate a stack overflow in it (record written, reboot = exit 3).
+ *   simulate a stack overflow in it (the port's hook reports it, the crash
+ *   record's handler writes the record, reboot = exit 3).
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +35,9 @@ int main(int argc, char **argv)
     (void)tp_stack_register("net", size);
     if (strcmp(argv[2], "overflow") == 0) {
         printf("stack overflow in net\n");
-        (void)tp_stack_overflow("net");
+        /* what the port's overflow hook does: report the fault of the running task */
+        tp_sys_host_set_task(2, "net");
+        tp_sys_host_raise_fault(TP_FAULT_STACK_OVERFLOW, 0);
         tp_sys_reboot(); /* no handler: exit(3) */
     }
     return 0;

@@ -31,9 +31,7 @@ static void test_garbage_ignored(void **state)
     }
     /* garbage that happens to carry the magic: CRC rejects it, boot clears it */
     tp_sys_host_persist_garbage(99);
-    size_t size;
-    uint32_t *w = tp_sys_persist_region(&size);
-    w[0] = TP_CRASH_MAGIC;
+    diag_crash_record()->magic = TP_CRASH_MAGIC;
     assert_int_equal(tp_crash_peek(NULL), TP_ERR_CORRUPT);
     assert_int_equal(tp_crash_boot(NULL), TP_ERR_CORRUPT);
     assert_int_equal(tp_crash_peek(NULL), TP_ERR_NOT_FOUND);
@@ -93,7 +91,7 @@ static void test_write_read_clear(void **state)
     assert_int_equal(tp_crash_format(NULL, small, sizeof small, NULL), TP_ERR_INVALID_ARG);
 
     /* any flipped bit is caught by the CRC */
-    uint8_t *raw = tp_sys_persist_region(NULL);
+    uint8_t *raw = (uint8_t *)diag_crash_record();
     for (size_t i = 4; i < sizeof(tp_crash_record_t); i += 13) {
         raw[i] ^= 0x10u;
         assert_int_equal(tp_crash_peek(NULL), TP_ERR_CORRUPT);
@@ -110,8 +108,7 @@ static void test_version_mismatch(void **state)
 {
     (void)state;
     assert_int_equal(tp_crash_write(TP_CRASH_APP, "t", 1), TP_OK);
-    tp_crash_record_t *rec = tp_sys_persist_region(NULL);
-    rec->version = 2;
+    diag_crash_record()->version = 2;
     assert_int_equal(tp_crash_peek(NULL), TP_ERR_CORRUPT);
 }
 
@@ -150,6 +147,43 @@ static void test_persist_file_restart(void **state)
     remove(path);
 }
 
+/* The port's fault hooks (tp_sys_host_raise_fault plays them) write records
+ * only once tp_crash_boot has installed the crash record's handler. */
+static void test_fault_hooks(void **state)
+{
+    (void)state;
+    tp_sys_host_set_task(3, "net");
+    assert_int_equal(tp_stack_register("net", 4096), TP_OK);
+    tp_sys_host_raise_fault(TP_FAULT_PANIC, 1);
+    assert_int_equal(tp_crash_peek(NULL), TP_ERR_NOT_FOUND); /* not armed yet */
+    assert_int_equal(tp_crash_boot(NULL), TP_ERR_NOT_FOUND);
+    /* a stack overflow, then the panic its abort causes: the overflow is kept */
+    tp_sys_host_raise_fault(TP_FAULT_STACK_OVERFLOW, 0);
+    tp_sys_host_raise_fault(TP_FAULT_PANIC, 29);
+    tp_crash_record_t rec;
+    assert_int_equal(tp_crash_peek(&rec), TP_OK);
+    assert_int_equal(rec.reason, TP_CRASH_STACK_OVERFLOW);
+    assert_int_equal(rec.detail, 4096);
+    assert_string_equal(rec.task, "net");
+    /* next boot: the record is reported and the stack enlarged */
+    tp_sys_host_reset_controls();
+    assert_int_equal(tp_crash_boot(&rec), TP_OK);
+    assert_int_equal(rec.reason, TP_CRASH_STACK_OVERFLOW);
+    assert_int_equal(tp_stack_size_for("net", 4096), 5120);
+    /* a panic alone: a TP_CRASH_PANIC record with the port's cause */
+    tp_sys_host_set_task(4, "ui");
+    tp_sys_host_raise_fault(TP_FAULT_PANIC, 29);
+    assert_int_equal(tp_crash_peek(&rec), TP_OK);
+    assert_int_equal(rec.reason, TP_CRASH_PANIC);
+    assert_int_equal(rec.detail, 29);
+    assert_string_equal(rec.task, "ui");
+    /* a new boot without tp_crash_boot: hooks not armed */
+    tp_sys_host_reset_controls();
+    assert_int_equal(tp_crash_clear(), TP_OK);
+    tp_sys_host_raise_fault(TP_FAULT_STACK_OVERFLOW, 0);
+    assert_int_equal(tp_crash_peek(NULL), TP_ERR_NOT_FOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +193,7 @@ int main(void)
         cmocka_unit_test_setup(test_version_mismatch, setup),
         cmocka_unit_test_setup(test_reboot_writes_then_reboots, setup),
         cmocka_unit_test_setup(test_persist_file_restart, setup),
+        cmocka_unit_test_setup(test_fault_hooks, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

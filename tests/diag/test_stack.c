@@ -40,6 +40,9 @@ static void test_register_errors(void **state)
     }
     assert_int_equal(tp_stack_register("one_more", 1000), TP_ERR_NO_MEM);
     assert_int_equal(tp_stack_register("t0", 2000), TP_OK); /* update */
+    assert_int_equal(tp_stack_registered_size("t0"), 2000);
+    assert_int_equal(tp_stack_registered_size("nope"), 0);
+    assert_int_equal(tp_stack_registered_size(NULL), 0);
     assert_int_equal(tp_stack_unregister("nope"), TP_ERR_NOT_FOUND);
     assert_int_equal(tp_stack_unregister(NULL), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_stack_unregister("t3"), TP_OK);
@@ -75,8 +78,14 @@ static void test_overflow_grows_stack(void **state)
     (void)state;
     assert_int_equal(tp_stack_size_for("net", 4096), 4096);
     assert_int_equal(tp_stack_register("net", 4096), TP_OK);
-    assert_int_equal(tp_stack_overflow("net"), TP_OK);
-    assert_int_equal(tp_stack_overflow(NULL), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_crash_stack_overflow("net"), TP_OK);
+    assert_int_equal(tp_crash_stack_overflow(NULL), TP_ERR_INVALID_ARG);
+    /* a task the guard does not know: detail 0 */
+    assert_int_equal(tp_crash_stack_overflow("stranger"), TP_OK);
+    tp_crash_record_t unknown;
+    assert_int_equal(tp_crash_peek(&unknown), TP_OK);
+    assert_int_equal(unknown.detail, 0);
+    assert_int_equal(tp_crash_stack_overflow("net"), TP_OK);
     /* next boot */
     tp_crash_record_t rec;
     assert_int_equal(tp_crash_boot(&rec), TP_OK);
@@ -92,7 +101,7 @@ static void test_overflow_grows_stack(void **state)
     /* repeated overflows grow up to the cap */
     for (int i = 0; i < 20; i++) {
         assert_int_equal(tp_stack_register("net", tp_stack_size_for("net", 4096)), TP_OK);
-        assert_int_equal(tp_stack_overflow("net"), TP_OK);
+        assert_int_equal(tp_crash_stack_overflow("net"), TP_OK);
         assert_int_equal(tp_crash_boot(NULL), TP_OK);
     }
     assert_int_equal(tp_stack_size_for("net", 4096), 32 * 1024);
@@ -105,9 +114,7 @@ static void test_overflow_grows_stack(void **state)
     assert_int_equal(tp_stack_size_for("net", 4096), 4096); /* evicted */
     assert_int_equal(tp_stack_size_for("e0", 100), 1250);
     /* a corrupted table is ignored */
-    tp_stack_table_t *tab = (tp_stack_table_t *)(void *)((uint8_t *)tp_sys_persist_region(NULL) +
-                                                         sizeof(tp_crash_record_t));
-    tab->entry[0].size ^= 1u;
+    diag_stack_table()->entry[0].size ^= 1u;
     assert_int_equal(tp_stack_size_for("e0", 100), 100);
     assert_int_equal(tp_stack_forget_all(), TP_OK);
     assert_int_equal(tp_stack_size_for("e1", 100), 100);

@@ -86,7 +86,14 @@ void tp_sys_host_set_reset_reason(tp_reset_reason_t r);
 /* Log sink (NULL = stdout, "<E|W|I> line\n"); level as tp_sys_log. */
 void tp_sys_host_set_log(void (*fn)(int level, const char *line, void *user), void *user);
 
-/* Forget tasks, stack table, ISR flag, clock, reboot count (not heap or region). */
+/*
+ * A fault as a target's hook would report it: calls the handler installed with
+ * tp_sys_set_fault_handler (if any) with the current task's name.
+ */
+void tp_sys_host_raise_fault(tp_fault_t fault, uint32_t detail);
+
+/* Forget tasks, stack table, ISR flag, clock, reboot count, log sink, reboot
+ * and fault handlers (not the heap or the region): a new boot. */
 void tp_sys_host_reset_controls(void);
 
 #ifdef __cplusplus
