@@ -87,8 +87,15 @@ typedef struct {
 #define TP_LINK_END 0xFFFFu  /* link of the last free block */
 #define TP_LINK_LIVE 0xFFFEu /* link of a block that is handed out */
 
-/* A pool. A complete type: declare it static; initialise with tp_pool_init. */
-typedef struct {
+/*
+ * A pool. A complete type: declare it static; initialise with tp_pool_init.
+ * Code built on top of the pool (the diagnostics) uses the functions below,
+ * never the fields: CI compiles it with TP_POOL_OPAQUE defined, which leaves
+ * the type incomplete (scripts/check_layers.py).
+ */
+typedef struct tp_pool tp_pool_t;
+#ifndef TP_POOL_OPAQUE
+struct tp_pool {
     /* tier[n_tiers] stays zeroed: it ends the hot paths' tier searches. */
     tp_tier_state_t tier[TP_CFG_MAX_TIERS + 1];
     uint32_t magic;         /* TP_POOL_MAGIC once initialised */
@@ -100,7 +107,8 @@ typedef struct {
     uint32_t bad_frees;
     uint32_t double_frees;
     tp_lock_t lock;
-} tp_pool_t;
+};
+#endif
 
 #define TP_POOL_MAGIC 0x7470316cu /* "tp1l" */
 
@@ -269,6 +277,38 @@ tp_err_t tp_pool_locate(const tp_pool_t *pool, const void *ptr, tp_block_info_t 
 
 /* Describe block number `index`. TP_ERR_INVALID_ARG when out of range. */
 tp_err_t tp_pool_block_at(const tp_pool_t *pool, uint32_t index, tp_block_info_t *out);
+
+/*
+ * Tiers of an initialised pool (fixed by tp_pool_init); 0 for NULL or a pool
+ * not initialised. Takes no lock; safe from an ISR.
+ */
+uint32_t tp_pool_tier_count(const tp_pool_t *pool);
+
+/*
+ * Blocks of all tiers of an initialised pool: block indexes (tp_pool_block_at)
+ * run from 0 to this - 1. 0 for NULL or a pool not initialised. No lock; ISR-safe.
+ */
+uint32_t tp_pool_block_count(const tp_pool_t *pool);
+
+/* One tier's occupancy (tp_pool_tier_usage). */
+typedef struct {
+    uint32_t block_size;
+    uint32_t block_count;
+    uint32_t in_use;  /* blocks handed out */
+    uint32_t failed;  /* requests best fitting this tier that got NULL */
+} tp_tier_usage_t;
+
+/*
+ * Occupancy of tier `tier`, read without the pool's lock: for code that must
+ * not take it, such as a panic handler or a stack-overflow hook (the crash
+ * record), where the interrupted code may be holding it. Each field is read
+ * once; if another core is inside tp_alloc or tp_free on this pool, in_use
+ * and failed may be a moment apart. For a consistent snapshot use
+ * tp_pool_get_stats. Safe from an ISR.
+ * TP_ERR_INVALID_ARG: pool NULL or not initialised, tier >= tp_pool_tier_count,
+ * out NULL.
+ */
+tp_err_t tp_pool_tier_usage(const tp_pool_t *pool, uint32_t tier, tp_tier_usage_t *out);
 
 /* Take and release the pool's critical section (no-ops with TP_CFG_THREAD_SAFE=0). */
 tp_irqstate_t tp_pool_lock(tp_pool_t *pool);

@@ -12,7 +12,7 @@
  * used), so a test or a debug command can use them in any build.
  *
  * A tracker (tp_track_t, caller storage) is attached to one pool with a side
- * table of one tp_track_entry_t per block (pool->total_blocks entries),
+ * table of one tp_track_entry_t per block (tp_pool_block_count(pool) entries),
  * indexed by the block's pool-wide index (tp_pool_locate): no search, no
  * allocation. Per block: requested size, tag or file:line, owner task id and
  * name, allocation epoch and time.
@@ -100,7 +100,7 @@ typedef struct {
 } tp_track_t;
 
 /*
- * Attach tracker t to pool with table[entries] (entries >= pool->total_blocks;
+ * Attach tracker t to pool with table[entries] (entries >= tp_pool_block_count(pool);
  * the table is cleared). Replaces an earlier tracker of the same pool.
  * TP_ERR_INVALID_ARG: NULL arguments, pool not initialised, table too small,
  * unknown flags. TP_ERR_NO_MEM: TP_CFG_TRACK_MAX trackers already attached.

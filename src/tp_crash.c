@@ -57,7 +57,7 @@ static tp_lock_t g_ring_lock; /* all-zero = unlocked on every port */
 
 tp_err_t tp_crash_register_pool(tp_pool_t *pool)
 {
-    if (pool == NULL || pool->magic != TP_POOL_MAGIC) {
+    if (tp_pool_tier_count(pool) == 0u) { /* NULL or not initialised */
         return TP_ERR_INVALID_ARG;
     }
     for (uint32_t i = 0; i < g_n_pools; i++) {
@@ -108,17 +108,20 @@ void tp_crash_note_heap(uint32_t largest_free, uint32_t min_free_ever, uint32_t 
 /* Lock-free snapshot of a pool's occupancy (see the header on torn reads). */
 static void snap_pool(const tp_pool_t *pool, tp_crash_pool_t *out)
 {
-    const uint32_t n = pool->n_tiers < TP_CFG_CRASH_TIERS ? pool->n_tiers : TP_CFG_CRASH_TIERS;
-    out->n_tiers = n;
+    const uint32_t n_tiers = tp_pool_tier_count(pool);
+    out->n_tiers = n_tiers < TP_CFG_CRASH_TIERS ? n_tiers : TP_CFG_CRASH_TIERS;
     out->failed = 0;
-    for (uint32_t t = 0; t < pool->n_tiers && t < TP_CFG_MAX_TIERS; t++) {
-        const tp_tier_state_t *ts = &pool->tier[t];
-        if (t < n) {
-            out->block_size[t] = ts->block_size;
-            out->block_count[t] = ts->block_count;
-            out->in_use[t] = ts->block_count - ts->free_count;
+    for (uint32_t t = 0; t < n_tiers; t++) {
+        tp_tier_usage_t u;
+        if (tp_pool_tier_usage(pool, t, &u) != TP_OK) {
+            break;
         }
-        out->failed += ts->failed;
+        if (t < out->n_tiers) {
+            out->block_size[t] = u.block_size;
+            out->block_count[t] = u.block_count;
+            out->in_use[t] = u.in_use;
+        }
+        out->failed += u.failed;
     }
 }
 

@@ -67,7 +67,7 @@ tp_err_t tp_health_init(tp_health_t *h, const tp_health_config_t *cfg)
 
 tp_err_t tp_health_add_pool(tp_health_t *h, tp_pool_t *pool, const char *name)
 {
-    if (!ready(h) || pool == NULL || pool->magic != TP_POOL_MAGIC) {
+    if (!ready(h) || tp_pool_tier_count(pool) == 0u) { /* pool NULL or not initialised */
         return TP_ERR_INVALID_ARG;
     }
     for (uint32_t i = 0; i < h->n_pools; i++) {
@@ -248,8 +248,9 @@ static void set_shedding(tp_health_t *h, int on)
 {
     for (uint32_t i = 0; i < h->n_pools; i++) {
         tp_pool_t *pool = h->pools[i].pool;
-        for (uint32_t t = 0; t < pool->n_tiers; t++) {
-            const uint32_t count = pool->tier[t].block_count;
+        tp_tier_usage_t u;
+        for (uint32_t t = 0; tp_pool_tier_usage(pool, t, &u) == TP_OK; t++) {
+            const uint32_t count = u.block_count;
             uint32_t reserve = 0;
             if (on) {
                 reserve = count * h->policy.shed_reserve_pct / 100u;

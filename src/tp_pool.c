@@ -624,3 +624,26 @@ tp_err_t tp_pool_block_at(const tp_pool_t *pool, uint32_t index, tp_block_info_t
     describe(pool, t, index - t->first_index, out);
     return TP_OK;
 }
+
+uint32_t tp_pool_tier_count(const tp_pool_t *pool)
+{
+    return pool_ok(pool) ? pool->n_tiers : 0u;
+}
+
+uint32_t tp_pool_block_count(const tp_pool_t *pool)
+{
+    return pool_ok(pool) ? pool->total_blocks : 0u;
+}
+
+tp_err_t tp_pool_tier_usage(const tp_pool_t *pool, uint32_t tier, tp_tier_usage_t *out)
+{
+    if (!pool_ok(pool) || out == NULL || tier >= pool->n_tiers) {
+        return TP_ERR_INVALID_ARG;
+    }
+    const tp_tier_state_t *t = &pool->tier[tier];
+    out->block_size = t->block_size;
+    out->block_count = t->block_count;
+    out->in_use = t->block_count - t->free_count;
+    out->failed = t->failed;
+    return TP_OK;
+}

@@ -36,8 +36,9 @@ tp_track_t *tp_track_of(const tp_pool_t *pool)
 tp_err_t tp_track_init(tp_track_t *t, tp_pool_t *pool, tp_track_entry_t *table,
                        uint32_t entries, uint32_t flags)
 {
-    if (t == NULL || pool == NULL || table == NULL || pool->magic != TP_POOL_MAGIC ||
-        entries < pool->total_blocks || (flags & ~KNOWN_FLAGS) != 0u) {
+    const uint32_t n_blocks = tp_pool_block_count(pool); /* 0: NULL or not initialised */
+    if (t == NULL || n_blocks == 0u || table == NULL || entries < n_blocks ||
+        (flags & ~KNOWN_FLAGS) != 0u) {
         return TP_ERR_INVALID_ARG;
     }
     size_t slot = TP_CFG_TRACK_MAX;
@@ -326,8 +327,9 @@ int tp_track_check_all(tp_track_t *t)
     if (!attached(t)) {
         return TP_ERR_INVALID_ARG;
     }
+    const uint32_t n_blocks = tp_pool_block_count(t->pool);
     int bad = 0;
-    for (uint32_t i = 0; i < t->pool->total_blocks; i++) {
+    for (uint32_t i = 0; i < n_blocks; i++) {
         tp_block_info_t bi;
         if (t->table[i].size == 0u || block_at_locked(t->pool, i, &bi) != TP_OK || !bi.live) {
             continue;
@@ -344,8 +346,9 @@ tp_err_t tp_track_live(tp_track_t *t, uint32_t since_epoch, uint32_t *blocks, ui
     if (!attached(t)) {
         return TP_ERR_INVALID_ARG;
     }
+    const uint32_t n_blocks = tp_pool_block_count(t->pool);
     uint32_t nb = 0, nbytes = 0;
-    for (uint32_t i = 0; i < t->pool->total_blocks; i++) {
+    for (uint32_t i = 0; i < n_blocks; i++) {
         const tp_track_entry_t *e = &t->table[i];
         if (e->size != 0u && e->epoch >= since_epoch) {
             nb++;
@@ -367,15 +370,16 @@ tp_err_t tp_track_leak_report_cb(tp_track_t *t, uint32_t since_epoch, tp_track_w
     if (!attached(t) || fn == NULL) {
         return TP_ERR_INVALID_ARG;
     }
+    const uint32_t n_blocks = tp_pool_block_count(t->pool);
     char line[200];
     uint32_t nb = 0, nbytes = 0;
     (void)tp_track_live(t, since_epoch, &nb, &nbytes);
     int n = snprintf(line, sizeof line,
                      "====== Tierpool Leak Report: %lu blocks since epoch %lu (pool of %lu blocks) ======\n",
                      (unsigned long)nb, (unsigned long)since_epoch,
-                     (unsigned long)t->pool->total_blocks);
+                     (unsigned long)n_blocks);
     fn(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1u, user);
-    for (uint32_t i = 0; i < t->pool->total_blocks; i++) {
+    for (uint32_t i = 0; i < n_blocks; i++) {
         const tp_track_entry_t *e = &t->table[i];
         tp_block_info_t bi;
         if (e->size == 0u || e->epoch < since_epoch || block_at_locked(t->pool, i, &bi) != TP_OK) {
@@ -431,8 +435,9 @@ int tp_track_visit_older(tp_track_t *t, uint64_t cutoff_us, tp_track_visit_fn fn
     if (!attached(t) || fn == NULL) {
         return TP_ERR_INVALID_ARG;
     }
+    const uint32_t n_blocks = tp_pool_block_count(t->pool);
     int n = 0;
-    for (uint32_t i = 0; i < t->pool->total_blocks; i++) {
+    for (uint32_t i = 0; i < n_blocks; i++) {
         tp_track_entry_t *e = &t->table[i];
         tp_block_info_t bi;
         if (e->size == 0u || e->time_us >= cutoff_us || block_at_locked(t->pool, i, &bi) != TP_OK) {
