@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tierpool.h"
+#include "tp_err.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -12,6 +12,7 @@
 #if defined(ARDUINO) && defined(ARDUINO_ARCH_ESP32)
 #include "../port/esp-idf/tp_port_espidf.c"
 #include "../port/esp-idf/tp_sys_espidf.c"
+#include "../port/esp-idf/tp_espidf.c"
 #else
 typedef int tp_arduino_esp32_unused; /* ISO C forbids an empty translation unit */
 #endif

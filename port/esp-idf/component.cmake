@@ -9,6 +9,7 @@ idf_component_register(
     SRCS ${tp_srcs}
          ${CMAKE_CURRENT_LIST_DIR}/tp_port_espidf.c
          ${CMAKE_CURRENT_LIST_DIR}/tp_sys_espidf.c
+         ${CMAKE_CURRENT_LIST_DIR}/tp_espidf.c
     INCLUDE_DIRS ${tp_root}/include ${CMAKE_CURRENT_LIST_DIR}/include
     PRIV_REQUIRES heap esp_system esp_timer freertos log
     # The stack-overflow hook and the panic wrap live in a static library:
