@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 cc=arm-none-eabi-gcc
 base="-std=gnu11 -mcpu=cortex-m3 -mthumb -Os -Wall -Wextra -Werror -fsyntax-only -DESP_PLATFORM"
 # As the component builds (port/esp-idf/component.cmake): the port hook on.
-flags="$base -DTP_PORT_CONFIG -Iinclude -Iport/esp-idf/include -Itests/espidf_api"
+flags="$base -Wundef -DTP_PORT_CONFIG -Iinclude -Iport/esp-idf/include -Itests/espidf_api"
 lib_srcs=$(sed -n 's|^ *\(src/[a-z_0-9]*\.c\)$|\1|p' cmake/tierpool_sources.cmake)
 for f in port/esp-idf/*.c examples/esp-idf/main/main.c tests/espidf_api/use_psram_macro.c $lib_srcs; do
     $cc $flags "$f"

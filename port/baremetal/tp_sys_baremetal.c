@@ -14,6 +14,7 @@
  * - Faults: the application's fault handlers (HardFault, a stack check) call
  *   tp_baremetal_fault, which passes the fault to the installed handler.
  */
+#include "../../include/tp_config.h"
 #include "../../include/tp_sys.h"
 
 #include <stdint.h>

@@ -14,6 +14,7 @@
  * which keeps its content across software resets and panics and is garbage
  * after power-on; tp_crash validates it with magic, version and CRC.
  */
+#include "../../include/tp_config.h"
 #include "../../include/tp_sys.h"
 
 #include <string.h>
