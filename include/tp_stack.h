@@ -27,7 +27,6 @@
 #include <stdint.h>
 
 #include "tierpool.h"
-#include "tp_crash.h"
 
 #ifdef __cplusplus
 extern "C" {

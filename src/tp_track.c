@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tp_diag_util.h"
+#include "../include/tp_crash.h"
 #include "../include/tp_sys.h"
 
 #define TRACK_MAGIC 0x7472636bu /* "trck" */
