@@ -20,6 +20,10 @@ Commands (each exits 1 on a finding, 0 otherwise):
                             objects: must go downward and have no cycle; the
                             drawn graph "<!-- call-graph:begin/end -->" must
                             be the one observed (--write regenerates it)
+  targets [--write]         the symbol check on the library compiled with each
+                            target port (Cortex-M3 objects: bare metal, and
+                            ESP-IDF against tests/espidf_api); drawn graphs
+                            "<!-- call-graph-baremetal/-esp-idf:begin/end -->"
   opaque --cc CC            every src/ file above the core compiles with
                             TP_POOL_OPAQUE (tp_pool_t incomplete): it reads
                             pools through public functions only
@@ -41,6 +45,21 @@ DOC = "docs/architecture.md"
 SCANNED = ["include", "src", "port", "tools", "examples", "tests", "bench", "fuzz"]
 C_EXT = (".c", ".h", ".cpp")
 CORE = "core"  # the module whose pool type the opaque check hides
+# Folders keep their meaning whatever the table says: (folder, folders its files
+# never include). Tests that still live under port/ (module "tests") are tests.
+FOLDER_RULES = [
+    ("include/", ("port/", "tools/", "examples/", "tests/", "bench/", "fuzz/")),
+    ("src/", ("port/", "tools/", "examples/", "tests/", "bench/", "fuzz/")),
+    ("port/", ("tools/", "examples/", "tests/", "bench/", "fuzz/")),
+]
+# The one exception, documented in docs/esp-idf.md: the Arduino IDE compiles
+# only src/, so this file brings the ESP-IDF port in.
+FOLDER_EXCEPTIONS = {("src/tp_arduino_esp32.c", "port/esp-idf/")}
+TEST_MODULE = "tests"
+# Configuration the build supplies by include path, as FreeRTOS's portmacro.h:
+# tp_config.h includes these by a generic name (TP_PORT_CONFIG, TP_USER_CONFIG),
+# each port or application brings its own. Not resolved to a file here.
+INJECTED = {"tp_port_config.h", "tp_user_config.h"}
 
 
 class Table:
@@ -131,10 +150,27 @@ def include_edges(root):
         with open(os.path.join(root, f), encoding="utf-8", errors="replace") as fh:
             text = strip_comments(fh.read())
         for name in INCLUDE_RE.findall(text):
+            if name in INJECTED:
+                continue
             target = resolve(root, f, name, dirs)
             if target is not None:
                 edges.append((f, target))
     return edges
+
+
+def folder_problems(table, edges):
+    """Includes that cross into a folder the including file's folder never uses."""
+    problems = []
+    for a, b in edges:
+        if table.module_of(a) == TEST_MODULE:
+            continue
+        for folder, banned in FOLDER_RULES:
+            if not a.startswith(folder):
+                continue
+            hit = next((x for x in banned if b.startswith(x)), None)
+            if hit and not any(a == ea and b.startswith(eb) for ea, eb in FOLDER_EXCEPTIONS):
+                problems.append(f"{a} includes {b}: {folder} never includes {hit}")
+    return problems
 
 
 def check_edges(table, edges, what):
@@ -219,6 +255,7 @@ def cmd_includes(root, write):
     table = load_table(root)
     edges = include_edges(root)
     problems, graph = check_edges(table, edges, "includes")
+    problems += folder_problems(table, edges)
     for f in c_files(root):
         if table.module_of(f) is None:
             problems.append(f"{f}: in no module of the layer table (add it to {DOC})")
@@ -278,9 +315,9 @@ def symbol_edges(objs, sources):
     return sorted(edges)
 
 
-def cmd_symbols(root, libs, write, table=None, doc=True):
+def cmd_symbols(root, libs, write, table=None, doc=True, nm="nm", block="call-graph"):
     table = table or load_table(root)
-    objs = nm_symbols(libs)
+    objs = nm_symbols(libs, nm)
     sources = object_sources(root, objs)
     edges = symbol_edges(objs, sources)
     problems, graph = check_edges(table, edges, "calls")
@@ -290,8 +327,55 @@ def cmd_symbols(root, libs, write, table=None, doc=True):
     if doc and not problems:
         used = {table.module_of(s) for s in sources.values()}
         sub = Table([r for r in table.rows if r[1] in used])
-        problems += sync_block(os.path.join(root, DOC), "call-graph", render_graph(sub, graph), write)
-    return report(problems, f"symbols: {len(edges)} cross-object references of {len(objs)} objects go downward, no cycle")
+        problems += sync_block(os.path.join(root, DOC), block, render_graph(sub, graph), write)
+    return report(problems, f"symbols ({block}): {len(edges)} cross-object references of "
+                            f"{len(objs)} objects go downward, no cycle")
+
+
+def library_sources(root):
+    """TP_CORE_SOURCES and TP_DIAG_SOURCES of cmake/tierpool_sources.cmake."""
+    with open(os.path.join(root, "cmake", "tierpool_sources.cmake"), encoding="utf-8") as fh:
+        text = fh.read()
+    out = []
+    for var in ("TP_CORE_SOURCES", "TP_DIAG_SOURCES"):
+        m = re.search(r"set\(%s\s+(.*?)\)" % var, text, re.S)
+        if not m:
+            raise ValueError(f"cmake/tierpool_sources.cmake: no {var}")
+        out += m.group(1).split()
+    return out
+
+
+# The library with each target port, compiled for a Cortex-M3 (the ESP-IDF port
+# against the declarations in tests/espidf_api, as scripts/check_espidf_port.sh).
+TARGETS = [
+    ("call-graph-baremetal", ["-DTP_CFG_THREAD_SAFE=1"],
+     ["port/baremetal/tp_port_baremetal.c", "port/baremetal/tp_sys_baremetal.c"]),
+    ("call-graph-esp-idf", ["-DESP_PLATFORM", "-DTP_PORT_CONFIG", "-Iport/esp-idf/include",
+                            "-Itests/espidf_api"],
+     ["port/esp-idf/tp_port_espidf.c", "port/esp-idf/tp_sys_espidf.c", "port/esp-idf/tp_espidf.c"]),
+]
+
+
+def cmd_targets(root, cc, nm, write):
+    """The symbol check on the library linked with each target port."""
+    rc = 0
+    tmp = tempfile.mkdtemp(prefix="check_layers_targets_")
+    try:
+        for block, flags, port_srcs in TARGETS:
+            objs = []
+            for src in library_sources(root) + port_srcs:
+                obj = os.path.join(tmp, block, os.path.basename(src) + ".o")
+                os.makedirs(os.path.dirname(obj), exist_ok=True)
+                subprocess.run([cc, "-std=gnu11", "-mcpu=cortex-m3", "-mthumb", "-Os", "-c",
+                                "-I" + os.path.join(root, "include")] +
+                               [f if not f.startswith("-I") else "-I" + os.path.join(root, f[2:])
+                                for f in flags] +
+                               ["-o", obj, os.path.join(root, src)], check=True)
+                objs.append(obj)
+            rc |= cmd_symbols(root, objs, write, nm=nm, block=block)
+    finally:
+        shutil.rmtree(tmp)
+    return rc
 
 
 def cmd_opaque(root, cc):
@@ -309,7 +393,7 @@ def cmd_opaque(root, cc):
         if r.returncode != 0:
             problems.append(f"{f} does not compile with tp_pool_t opaque (TP_POOL_OPAQUE): "
                             f"it reads a pool's fields\n{r.stderr.strip()}")
-    return report(problems, f"opaque: {n} diagnostics sources use pools through public functions only")
+    return report(problems, f"opaque: the {n} sources of src/ above the core use pools through public functions only")
 
 
 def report(problems, ok):
@@ -378,6 +462,12 @@ def selftest(cc):
         rc, out = run(cmd_includes, tmp, False)
         expect("includes: an upward include fails", rc, 1, out, "src/low.c (module low, layer 1) includes src/high.c")
         write("src/low.c", '#include "low.h"\nint low(void) { return 1; }\n')
+        write("include/low.h", '#include "core.h"\n#include "../examples/app.h"\nint low(void);\n')
+        write("examples/app.h", "")
+        rc, out = run(cmd_includes, tmp, False)
+        expect("includes: include/ including examples/ fails", rc, 1, out, "include/ never includes examples/")
+        write("include/low.h", '#include "core.h"\nint low(void);\n')
+        os.remove(os.path.join(tmp, "examples/app.h"))
         write("src/stray.c", '#include "low.h"\n')
         rc, out = run(cmd_includes, tmp, False)
         expect("includes: a file in no module fails", rc, 1, out, "src/stray.c: in no module")
@@ -433,6 +523,10 @@ def main():
     p = sub.add_parser("symbols")
     p.add_argument("--write", action="store_true")
     p.add_argument("libs", nargs="+")
+    p = sub.add_parser("targets")
+    p.add_argument("--write", action="store_true")
+    p.add_argument("--cc", default="arm-none-eabi-gcc")
+    p.add_argument("--nm", default="arm-none-eabi-nm")
     p = sub.add_parser("opaque")
     p.add_argument("--cc", default="cc")
     p = sub.add_parser("selftest")
@@ -443,6 +537,8 @@ def main():
             return cmd_includes(ROOT, a.write)
         if a.cmd == "symbols":
             return cmd_symbols(ROOT, a.libs, a.write)
+        if a.cmd == "targets":
+            return cmd_targets(ROOT, a.cc, a.nm, a.write)
         if a.cmd == "opaque":
             return cmd_opaque(ROOT, a.cc)
         return selftest(a.cc)
