@@ -121,6 +121,23 @@
 #endif
 
 /**
+ * @def TP_CFG_CHECK_INIT
+ * @brief 1: tp_alloc, tp_alloc_critical and tp_free check the pool's magic
+ * word on entry, so a tp_pool_t that was never initialised (stack garbage,
+ * heap memory) gets NULL / TP_ERR_INVALID_ARG instead of undefined behaviour
+ * (every other function checks it in every build). Costs two instructions
+ * per call. Default: 1 when NDEBUG is not defined (debug builds), else 0.
+ * Values: 0 or 1. See "Uninitialised pools" in tierpool.h.
+ */
+#ifndef TP_CFG_CHECK_INIT
+#if defined(NDEBUG)
+#define TP_CFG_CHECK_INIT 0
+#else
+#define TP_CFG_CHECK_INIT 1
+#endif
+#endif
+
+/**
  * @def TP_CFG_TRACKING
  * @brief 1: compile the allocation-tracking layer (tp_track.h: owner, tag,
  * epoch, canaries, poisoning). 0 (default): TP_ALLOC/TP_FREE are plain
@@ -371,6 +388,9 @@
 #if TP_CFG_STORAGE_ALIGN < 4 || TP_CFG_STORAGE_ALIGN > 4096 || \
     (TP_CFG_STORAGE_ALIGN & (TP_CFG_STORAGE_ALIGN - 1)) != 0
 #error "TP_CFG_STORAGE_ALIGN must be a power of two within 4..4096"
+#endif
+#if TP_CFG_CHECK_INIT != 0 && TP_CFG_CHECK_INIT != 1
+#error "TP_CFG_CHECK_INIT must be 0 or 1"
 #endif
 #if TP_CFG_TRACKING != 0 && TP_CFG_TRACKING != 1
 #error "TP_CFG_TRACKING must be 0 or 1"

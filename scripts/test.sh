@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test of the project: gcc and clang builds at -Werror, the tests plain,
-# under ASan+UBSan and under TSan, static checks (banned calls, cppcheck,
+# Every test of the project: gcc and clang builds at -Werror, the tests plain
+# (gcc, release: NDEBUG), with assertions on (clang), under ASan+UBSan (assertions
+# on) and under TSan, static checks (banned calls, cppcheck,
 # clang-tidy, Kconfig, the ESP-IDF port against its API), the cross builds when
 # .ci/cross.sh exists, and a bounded fuzz run.
 # Usage: scripts/test.sh            (FUZZ_SECONDS=60 by default)
@@ -41,12 +42,13 @@ configure_build build/gcc -DCMAKE_C_COMPILER=gcc -DTP_BUILD_CROSS=ON \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG"
 run_ctest build/gcc
 
-step "clang -Werror build, tests"
-configure_build build/clang -DCMAKE_C_COMPILER=clang -DTP_BUILD_BENCH=OFF
+step "clang -Werror build with assertions on (TP_CFG_ASSERT, TP_CFG_CHECK_INIT), every test"
+configure_build build/clang -DCMAKE_C_COMPILER=clang -DTP_BUILD_BENCH=OFF -DTP_ASSERTIONS=ON
 run_ctest build/clang
 
-step "AddressSanitizer + UndefinedBehaviorSanitizer"
-configure_build build/asan -DCMAKE_C_COMPILER=clang -DTP_SANITIZE="address;undefined" -DTP_BUILD_BENCH=OFF
+step "AddressSanitizer + UndefinedBehaviorSanitizer, assertions on"
+configure_build build/asan -DCMAKE_C_COMPILER=clang -DTP_SANITIZE="address;undefined" -DTP_BUILD_BENCH=OFF \
+    -DTP_ASSERTIONS=ON
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build/asan
 
 step "ThreadSanitizer"

@@ -3,14 +3,28 @@
  *
  * Each tier keeps one 16-bit link per block, outside the blocks. The free
  * blocks form a list through these links (t->head, then link[head], ... up to
- * TP_LINK_END); a handed-out block's link is TP_LINK_LIVE. Invariants, for
- * every tier t of an initialised pool:
- *   I1  following t->head visits exactly t->free_count blocks, then TP_LINK_END
- *   I2  link[i] == TP_LINK_LIVE  <=>  block i is handed out
+ * TP_LINK_END); a handed-out block's link is TP_LINK_LIVE. Invariants of an
+ * initialised pool (magic == TP_POOL_MAGIC), for every tier t:
+ *   I1  following t->head visits exactly t->free_count blocks, each below
+ *       block_count and not live, then TP_LINK_END (so head is TP_LINK_END
+ *       exactly when free_count is 0)
+ *   I2  link[i] == TP_LINK_LIVE  <=>  block i is handed out: exactly
+ *       block_count - free_count links are TP_LINK_LIVE
  *   I3  t->low_water <= t->free_count <= t->block_count
- *   I4  tier[n_tiers] is all zero (it ends the hot paths' searches)
+ *   I4  1 <= n_tiers <= TP_CFG_MAX_TIERS, and tier[n_tiers] is all zero (it
+ *       ends the hot paths' searches)
+ *   I5  the lookup keys match the geometry: fit_key == 0 - block_size,
+ *       end_key == ~(last byte), block_size == odd << shift with
+ *       odd * inverse == 1 (mod 2^bits)
+ *   I6  the layout is one tp_tiers_check accepts: sizes increase, counts
+ *       1..65534, each tier aligned as tier_alignment says, tiers in ascending
+ *       disjoint address ranges (tp_free's search relies on it), link arrays
+ *       consecutive, first_index and total_blocks the running sums
+ *   I7  t->reserve <= t->block_count
  * tp_alloc pops the list head, tp_free pushes onto it: O(1) per tier, and the
- * live mark makes a double free a single compare. tp_pool_check verifies I1-I3.
+ * live mark makes a double free a single compare. TP_CFG_ASSERT checks the
+ * invariants each state change touches (on unless NDEBUG); tp_pool_check
+ * verifies all of them, tp_pool_check_tiers those not needing the links.
  *
  * A freed block is reused first (LIFO); a new pool hands out blocks in address
  * order.
@@ -21,8 +35,8 @@
 #include <string.h>
 
 #if TP_CFG_THREAD_SAFE
-#define POOL_LOCK(pool) tp_irqstate_t irq_state_ = tp_port_enter(&(pool)->lock)
-#define POOL_UNLOCK(pool) tp_port_exit(&(pool)->lock, irq_state_)
+#define POOL_LOCK(pool) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(pool)->lock)
+#define POOL_UNLOCK(pool) TP_PORT_EXIT(&(pool)->lock, irq_state_)
 #else
 #define POOL_LOCK(pool) ((void)(pool))
 #define POOL_UNLOCK(pool) ((void)(pool))
@@ -37,6 +51,19 @@
 #endif
 
 #define UINTPTR_BITS ((uint32_t)(sizeof(uintptr_t) * CHAR_BIT))
+
+/* Statistics counters of 32 bits stop at UINT32_MAX instead of wrapping
+ * (tierpool.h says so). Only slow paths count, so the compare costs nothing
+ * that the benchmark sees. */
+static inline void count_up(uint32_t *counter)
+{
+    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
+}
+
+static inline uint32_t sat_add(uint32_t a, uint32_t b)
+{
+    return a > UINT32_MAX - b ? UINT32_MAX : a + b;
+}
 
 const char *tp_strerror(tp_err_t err)
 {
@@ -59,23 +86,34 @@ const char *tp_strerror(tp_err_t err)
 
 /* ---- layout ---------------------------------------------------------- */
 
-#define LIMIT_BYTES 0x80000000u /* keep every offset and span below 2^31 */
-
 static uint32_t tier_alignment(uint32_t block_size)
 {
     uint32_t lowest_bit = block_size & (0u - block_size);
     return lowest_bit > 64u ? 64u : lowest_bit;
 }
 
-/*
- * Validate a configuration and compute each tier's offset in block storage.
- * Returns 0 and writes nothing through the outputs for an invalid one.
- */
-static int plan_layout(const tp_tier_t *tiers, size_t n_tiers, uint32_t *offsets,
-                       uint32_t *block_bytes, uint32_t *meta_bytes)
+static tp_err_t tiers_fault(tp_tiers_fault_t *fault, tp_tiers_rule_t rule, size_t tier)
 {
-    if (tiers == NULL || n_tiers == 0u || n_tiers > TP_CFG_MAX_TIERS) {
-        return 0;
+    if (fault != NULL) {
+        fault->rule = rule;
+        fault->tier = (uint32_t)tier;
+    }
+    return rule == TP_TIERS_OK ? TP_OK : TP_ERR_INVALID_ARG;
+}
+
+/*
+ * The one validation of a tier list (tp_tiers_check), which also computes
+ * each tier's offset in block storage: offsets may be NULL. On a refused list
+ * nothing is written through offsets, block_bytes or meta_bytes.
+ */
+static tp_err_t plan_layout(const tp_tier_t *tiers, size_t n_tiers, uint32_t *offsets,
+                            uint32_t *block_bytes, uint32_t *meta_bytes, tp_tiers_fault_t *fault)
+{
+    if (tiers == NULL || n_tiers == 0u) {
+        return tiers_fault(fault, TP_TIERS_NONE, 0);
+    }
+    if (n_tiers > TP_CFG_MAX_TIERS) {
+        return tiers_fault(fault, TP_TIERS_TOO_MANY, 0);
     }
     uint64_t end = 0;
     uint32_t blocks = 0;
@@ -83,17 +121,20 @@ static int plan_layout(const tp_tier_t *tiers, size_t n_tiers, uint32_t *offsets
     for (size_t i = 0; i < n_tiers; i++) {
         const uint32_t size = tiers[i].block_size;
         const uint32_t count = tiers[i].block_count;
-        if (size == 0u || count == 0u || count > TP_MAX_BLOCKS_PER_TIER) {
-            return 0;
+        if (size == 0u) {
+            return tiers_fault(fault, TP_TIERS_SIZE_ZERO, i);
+        }
+        if (count == 0u || count > TP_MAX_BLOCKS_PER_TIER) {
+            return tiers_fault(fault, TP_TIERS_COUNT_RANGE, i);
         }
         if (i > 0u && size <= tiers[i - 1u].block_size) {
-            return 0;
+            return tiers_fault(fault, TP_TIERS_NOT_INCREASING, i);
         }
         const uint64_t span = (uint64_t)size * count;
         const uint64_t align = tier_alignment(size);
         const uint64_t start = (end + align - 1u) & ~(align - 1u);
-        if (span >= LIMIT_BYTES || start + span >= LIMIT_BYTES) {
-            return 0;
+        if (start + span > TP_MAX_BLOCK_BYTES) {
+            return tiers_fault(fault, TP_TIERS_TOO_LARGE, i);
         }
         local[i] = (uint32_t)start;
         end = start + span;
@@ -102,28 +143,51 @@ static int plan_layout(const tp_tier_t *tiers, size_t n_tiers, uint32_t *offsets
     if (offsets != NULL) {
         memcpy(offsets, local, n_tiers * sizeof local[0]);
     }
-    *block_bytes = (uint32_t)end;
-    /* 16-bit links, rounded up to whole 32-bit words. */
-    *meta_bytes = ((blocks * 2u) + 3u) & ~3u;
-    return 1;
+    if (block_bytes != NULL) {
+        *block_bytes = (uint32_t)end;
+    }
+    if (meta_bytes != NULL) {
+        /* 16-bit links, rounded up to whole 32-bit words. */
+        *meta_bytes = ((blocks * 2u) + 3u) & ~3u;
+    }
+    return tiers_fault(fault, TP_TIERS_OK, 0);
+}
+
+tp_err_t tp_tiers_check(const tp_tier_t *tiers, size_t n_tiers, tp_tiers_fault_t *fault)
+{
+    return plan_layout(tiers, n_tiers, NULL, NULL, NULL, fault);
+}
+
+const char *tp_tiers_rule_text(tp_tiers_rule_t rule)
+{
+    switch (rule) {
+    case TP_TIERS_OK: return "valid";
+    case TP_TIERS_NONE: return "no tiers";
+    case TP_TIERS_TOO_MANY: return "more tiers than TP_CFG_MAX_TIERS";
+    case TP_TIERS_SIZE_ZERO: return "block size 0";
+    case TP_TIERS_COUNT_RANGE: return "block count not within 1..TP_MAX_BLOCKS_PER_TIER";
+    case TP_TIERS_NOT_INCREASING: return "block sizes must strictly increase";
+    case TP_TIERS_TOO_LARGE: return "blocks reach 2^31 bytes";
+    default: return "unknown rule";
+    }
 }
 
 size_t tp_pool_block_bytes(const tp_tier_t *tiers, size_t n_tiers)
 {
-    uint32_t blocks, meta;
-    return plan_layout(tiers, n_tiers, NULL, &blocks, &meta) ? blocks : 0u;
+    uint32_t blocks;
+    return plan_layout(tiers, n_tiers, NULL, &blocks, NULL, NULL) == TP_OK ? blocks : 0u;
 }
 
 size_t tp_pool_meta_bytes(const tp_tier_t *tiers, size_t n_tiers)
 {
-    uint32_t blocks, meta;
-    return plan_layout(tiers, n_tiers, NULL, &blocks, &meta) ? meta : 0u;
+    uint32_t meta;
+    return plan_layout(tiers, n_tiers, NULL, NULL, &meta, NULL) == TP_OK ? meta : 0u;
 }
 
 size_t tp_pool_storage_size(const tp_tier_t *tiers, size_t n_tiers)
 {
     uint32_t blocks, meta;
-    if (!plan_layout(tiers, n_tiers, NULL, &blocks, &meta)) {
+    if (plan_layout(tiers, n_tiers, NULL, &blocks, &meta, NULL) != TP_OK) {
         return 0u;
     }
     return (size_t)((blocks + 3u) & ~3u) + meta;
@@ -162,6 +226,21 @@ static inline uintptr_t block_index(const tp_tier_state_t *t, uintptr_t a)
     return rotate_right((a - (uintptr_t)t->base) * t->inverse, t->shift);
 }
 
+static tp_err_t check_tiers(const tp_pool_t *pool, tp_check_fault_t *fault);
+
+/*
+ * A refused tp_pool_init leaves a working pool alone (a failed re-init must
+ * not break it) and zeroes anything else, so that every later call refuses it
+ * in every build: a zeroed pool's tier 0 is the end mark and its magic 0.
+ */
+static tp_err_t refuse_init(tp_pool_t *pool)
+{
+    if (pool != NULL && pool->magic != TP_POOL_MAGIC) {
+        memset(pool, 0, sizeof *pool);
+    }
+    return TP_ERR_INVALID_ARG;
+}
+
 tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
                             void *block_storage, size_t block_storage_size,
                             uint32_t *meta_storage, size_t meta_storage_size)
@@ -170,15 +249,15 @@ tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_ti
     uint32_t block_bytes, meta_bytes;
     if (pool == NULL || block_storage == NULL || meta_storage == NULL ||
         !is_aligned4(block_storage) || !is_aligned4(meta_storage) ||
-        !plan_layout(tiers, n_tiers, offsets, &block_bytes, &meta_bytes) ||
+        plan_layout(tiers, n_tiers, offsets, &block_bytes, &meta_bytes, NULL) != TP_OK ||
         block_storage_size < block_bytes || meta_storage_size < meta_bytes) {
-        return TP_ERR_INVALID_ARG;
+        return refuse_init(pool);
     }
     /* The blocks and the links must not overlap (tp_pool_init never does). */
     const uintptr_t b0 = (uintptr_t)block_storage, b1 = b0 + block_bytes;
     const uintptr_t m0 = (uintptr_t)meta_storage, m1 = m0 + meta_bytes;
     if (b0 < m1 && m0 < b1) {
-        return TP_ERR_INVALID_ARG;
+        return refuse_init(pool);
     }
 
     /* Everything is validated: from here on nothing can fail. */
@@ -216,9 +295,10 @@ tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_ti
     pool->n_tiers = (uint32_t)n_tiers;
     pool->total_blocks = first_index;
 #if TP_CFG_THREAD_SAFE
-    tp_port_lock_init(&pool->lock);
+    TP_PORT_LOCK_INIT(&pool->lock);
 #endif
     pool->magic = TP_POOL_MAGIC;
+    TP_CFG_ASSERT(check_tiers(pool, NULL) == TP_OK);
     return TP_OK;
 }
 
@@ -228,7 +308,7 @@ tp_err_t tp_pool_init(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
     const size_t need = tp_pool_storage_size(tiers, n_tiers);
     if (pool == NULL || storage == NULL || need == 0u || storage_size < need ||
         !is_aligned4(storage)) {
-        return TP_ERR_INVALID_ARG;
+        return refuse_init(pool);
     }
     const size_t block_bytes = tp_pool_block_bytes(tiers, n_tiers);
     const size_t meta_offset = (block_bytes + 3u) & ~(size_t)3u;
@@ -262,25 +342,35 @@ static tp_tier_state_t *tier_containing(tp_pool_t *pool, uintptr_t a)
  * instructions): a rare case (size 0 or too big, a tier at its limit, any
  * error in tp_free) leaves them for a function that is not inlined.
  *
- * An uninitialised pool needs no check of its own on the hot path: in a
- * zeroed tp_pool_t (static storage, or a failed tp_pool_init) tier 0 already
- * looks like the end mark, so every request and every free reaches a slow
- * path, where the magic number is checked.
+ * A zeroed tp_pool_t (static storage, or what a refused tp_pool_init leaves)
+ * needs no check of its own on the hot path: its tier 0 looks like the end
+ * mark, so every request and every free reaches a slow path, where the magic
+ * word is checked. A pool of garbage is caught on entry only when
+ * TP_CFG_CHECK_INIT is 1 (debug builds; tierpool.h, "Uninitialised pools").
+ *
+ * TP_CFG_ASSERT states the invariants (I1-I7, top of this file) each state
+ * change relies on and keeps; compiled out with NDEBUG.
  */
 
 /* Hand out the head of t's free list; the caller checked free_count. */
 static inline uint8_t *take_block(tp_tier_state_t *t, size_t size)
 {
     const uint32_t n = t->free_count - 1u;
+    TP_CFG_ASSERT(n < t->block_count);                  /* I3: there was a free block */
     t->free_count = n;
     if (n < t->low_water) {
         t->low_water = n;
     }
     const uint32_t i = t->head;
-    TP_CFG_ASSERT(i < t->block_count);
-    t->head = t->link[i];
-    t->link[i] = TP_LINK_LIVE;
+    TP_CFG_ASSERT(i < t->block_count);                  /* I1: the head is a block */
+    const uint32_t next = t->link[i];
+    TP_CFG_ASSERT(next != TP_LINK_LIVE);                /* I2: a listed block is free */
+    TP_CFG_ASSERT((next == TP_LINK_END) == (n == 0u));  /* I1: list and count end together */
+    TP_CFG_ASSERT(next == TP_LINK_END || next < t->block_count); /* I1 */
+    t->head = next;
+    t->link[i] = TP_LINK_LIVE;                          /* I2: now handed out */
     t->bytes_requested += size;
+    TP_CFG_ASSERT(t->low_water <= t->free_count);       /* I3 */
     /* A multiply is one instruction on every target we build for. */
     return t->base + (size_t)i * t->block_size;
 }
@@ -297,21 +387,18 @@ TP_NOINLINE static void *alloc_slow(tp_pool_t *pool, size_t size, tp_tier_state_
 {
     if (best->fit_key == 0u) { /* size 0, above the largest tier, or no pool */
         if (pool_ok(pool)) {
-            if (size == 0u) {
-                pool->zero_requests++;
-            } else {
-                pool->oversize_requests++;
-            }
+            TP_CFG_ASSERT(best == &pool->tier[pool->n_tiers]); /* I4: the end mark */
+            count_up(size == 0u ? &pool->zero_requests : &pool->oversize_requests);
         }
         return NULL;
     }
     for (tp_tier_state_t *t = best + 1; t->fit_key != 0u; t++) {
         if (t->free_count > (critical ? 0u : t->reserve)) {
-            best->fallbacks++;
+            count_up(&best->fallbacks);
             return take_block(t, size);
         }
     }
-    best->failed++;
+    count_up(&best->failed);
     return NULL;
 }
 
@@ -320,6 +407,11 @@ static inline void *alloc_block(tp_pool_t *pool, size_t size, int critical)
     if (pool == NULL) {
         return NULL;
     }
+#if TP_CFG_CHECK_INIT
+    if (pool->magic != TP_POOL_MAGIC) {
+        return NULL;
+    }
+#endif
     /* size <= block_size  <=>  0 - size >= 0 - block_size, for size >= 1;
      * size 0 has key 0 and, like a size above every tier, stops only at the
      * end mark, whose fit_key is 0. */
@@ -361,10 +453,10 @@ TP_COLD static tp_err_t free_slow(tp_pool_t *pool, const void *ptr)
     tp_err_t err;
     POOL_LOCK(pool);
     if (tier_containing(pool, (uintptr_t)ptr) != NULL) {
-        pool->bad_frees++;
+        count_up(&pool->bad_frees);
         err = TP_ERR_BAD_PTR;
     } else {
-        pool->foreign_frees++;
+        count_up(&pool->foreign_frees);
         err = TP_ERR_FOREIGN_PTR;
     }
     POOL_UNLOCK(pool);
@@ -381,6 +473,11 @@ tp_err_t tp_free(tp_pool_t *pool, void *ptr)
     if (pool == NULL) {
         return TP_ERR_INVALID_ARG;
     }
+#if TP_CFG_CHECK_INIT
+    if (pool->magic != TP_POOL_MAGIC) {
+        return TP_ERR_INVALID_ARG;
+    }
+#endif
     /* The first tier whose last byte is at or above ptr; ~ turns the test
      * around so that the zeroed end mark stops every search. */
     const uintptr_t a = (uintptr_t)ptr;
@@ -396,9 +493,12 @@ tp_err_t tp_free(tp_pool_t *pool, void *ptr)
     tp_err_t err = TP_OK;
     POOL_LOCK(pool);
     if (link[i] != TP_LINK_LIVE) {
-        pool->double_frees++;
+        count_up(&pool->double_frees);
         err = TP_ERR_DOUBLE_FREE;
     } else {
+        TP_CFG_ASSERT(t->free_count < t->block_count);  /* I2, I3: a live block is not free */
+        TP_CFG_ASSERT(t->head == TP_LINK_END ? t->free_count == 0u
+                                             : t->head < t->block_count); /* I1 */
         link[i] = (uint16_t)t->head;
         t->head = (uint32_t)i;
         t->free_count++;
@@ -413,7 +513,7 @@ tp_err_t tp_free(tp_pool_t *pool, void *ptr)
 tp_irqstate_t tp_pool_lock(tp_pool_t *pool)
 {
 #if TP_CFG_THREAD_SAFE
-    return pool_ok(pool) ? tp_port_enter(&pool->lock) : 0u;
+    return pool_ok(pool) ? TP_PORT_ENTER(&pool->lock) : 0u;
 #else
     (void)pool;
     return 0u;
@@ -424,7 +524,7 @@ void tp_pool_unlock(tp_pool_t *pool, tp_irqstate_t state)
 {
 #if TP_CFG_THREAD_SAFE
     if (pool_ok(pool)) {
-        tp_port_exit(&pool->lock, state);
+        TP_PORT_EXIT(&pool->lock, state);
     }
 #else
     (void)pool;
@@ -459,7 +559,7 @@ tp_err_t tp_pool_set_reserve(tp_pool_t *pool, size_t tier, uint32_t reserve)
         return TP_ERR_INVALID_ARG;
     }
     POOL_LOCK(pool);
-    pool->tier[tier].reserve = reserve;
+    pool->tier[tier].reserve = reserve; /* I7: checked above */
     POOL_UNLOCK(pool);
     return TP_OK;
 }
@@ -496,7 +596,7 @@ tp_err_t tp_pool_get_stats(tp_pool_t *pool, tp_pool_stats_t *out)
     POOL_UNLOCK(pool);
 
     out->n_tiers = n;
-    out->failed = out->oversize_requests;
+    out->failed = out->oversize_requests; /* the sums of saturating counters saturate too */
     for (uint32_t i = 0; i < n; i++) {
         tp_tier_stats_t *s = &out->tier[i];
         s->bytes_handed_out = s->allocs * s->block_size;
@@ -506,8 +606,8 @@ tp_err_t tp_pool_get_stats(tp_pool_t *pool, tp_pool_stats_t *out)
         out->bytes_in_use += (uint64_t)s->block_size * s->in_use;
         out->allocs += s->allocs;
         out->frees += s->frees;
-        out->failed += s->failed;
-        out->fallbacks += s->fallbacks;
+        out->failed = sat_add(out->failed, s->failed);
+        out->fallbacks = sat_add(out->fallbacks, s->fallbacks);
         out->bytes_requested += s->bytes_requested;
         out->bytes_handed_out += s->bytes_handed_out;
     }
@@ -521,7 +621,7 @@ tp_err_t tp_pool_reset_peak(tp_pool_t *pool)
     }
     POOL_LOCK(pool);
     for (uint32_t i = 0; i < pool->n_tiers; i++) {
-        pool->tier[i].low_water = pool->tier[i].free_count;
+        pool->tier[i].low_water = pool->tier[i].free_count; /* I3 holds: equal */
     }
     POOL_UNLOCK(pool);
     return TP_OK;
@@ -545,46 +645,172 @@ size_t tp_pool_largest_allocatable(tp_pool_t *pool)
     return largest;
 }
 
-static int tier_consistent(const tp_tier_state_t *t)
+/* ---- consistency checks (I1-I7) ----------------------------------------- */
+
+static tp_err_t check_result(tp_check_fault_t *fault, tp_check_rule_t rule, uint32_t tier,
+                             uint32_t block)
 {
-    if (t->free_count > t->block_count || t->low_water > t->free_count) {
-        return 0;
+    if (fault != NULL) {
+        fault->rule = rule;
+        fault->tier = tier;
+        fault->block = block;
     }
-    /* I1: free_count steps, each to a block marked free, then the end. A
-     * repeated block would make the walk periodic, never reaching the end,
-     * so reaching it proves the list has no cycle. */
-    uint32_t i = t->head;
-    for (uint32_t step = 0; step < t->free_count; step++) {
-        if (i >= t->block_count || t->link[i] == TP_LINK_LIVE) {
-            return 0;
-        }
-        i = t->link[i];
+    if (rule == TP_CHECK_OK) {
+        return TP_OK;
     }
-    if (i != TP_LINK_END && t->free_count != 0u) {
-        return 0;
-    }
-    /* I2: every block not on the list is marked live. */
-    uint32_t live = 0;
-    for (uint32_t b = 0; b < t->block_count; b++) {
-        live += t->link[b] == TP_LINK_LIVE ? 1u : 0u;
-    }
-    return live == t->block_count - t->free_count;
+    return rule == TP_CHECK_NOT_INITIALISED ? TP_ERR_INVALID_ARG : TP_ERR_CORRUPT;
 }
 
-tp_err_t tp_pool_check(tp_pool_t *pool)
+#define NO_INDEX UINT32_MAX
+
+/* The rules about one tier record that need no link (I3, I5, I6, I7, and I1's
+ * head); prev is the tier before it or NULL. Tier offsets are aligned relative
+ * to the start of block storage, tier 0's base (storage need only be 4-aligned). */
+static tp_check_rule_t tier_rule_broken(const tp_tier_state_t *t, const tp_tier_state_t *prev,
+                                        const uint8_t *blocks, uint32_t first_index)
+{
+    const uint32_t size = t->block_size, count = t->block_count;
+    if (size == 0u || count == 0u || count > TP_MAX_BLOCKS_PER_TIER ||
+        (prev != NULL && size <= prev->block_size)) {
+        return TP_CHECK_I6_LAYOUT;
+    }
+    const uintptr_t odd = (uintptr_t)(size >> (t->shift & 31u));
+    if (t->shift > 31u || (odd << t->shift) != size || (odd & 1u) == 0u ||
+        odd * t->inverse != 1u || t->fit_key != (size_t)0u - size ||
+        t->end_key != ~((uintptr_t)t->base + (uintptr_t)size * count - 1u)) {
+        return TP_CHECK_I5_LOOKUP_KEYS;
+    }
+    if ((((uintptr_t)t->base - (uintptr_t)blocks) & (tier_alignment(size) - 1u)) != 0u ||
+        t->link == NULL ||
+        t->first_index != first_index ||
+        (prev != NULL && ((uintptr_t)t->base - (uintptr_t)prev->base <
+                              (uintptr_t)prev->block_size * prev->block_count ||
+                          (uintptr_t)t->base < (uintptr_t)prev->base ||
+                          t->link != prev->link + prev->block_count))) {
+        return TP_CHECK_I6_LAYOUT;
+    }
+    if (t->free_count > count || t->low_water > t->free_count) {
+        return TP_CHECK_I3_COUNTS;
+    }
+    if (t->reserve > count) {
+        return TP_CHECK_I7_RESERVE;
+    }
+    if (t->free_count == 0u ? t->head != TP_LINK_END : t->head >= count) {
+        return TP_CHECK_I1_FREE_LIST;
+    }
+    return TP_CHECK_OK;
+}
+
+/* I3-I7 and I1's head: the tier records only. */
+static tp_err_t check_tiers(const tp_pool_t *pool, tp_check_fault_t *fault)
+{
+    const uint32_t n = pool->n_tiers;
+    if (n < 1u || n > TP_CFG_MAX_TIERS) {
+        return check_result(fault, TP_CHECK_I4_END_MARK, NO_INDEX, NO_INDEX);
+    }
+    /* I4: nothing ever writes the end mark, so all its bytes are still the
+     * zeros tp_pool_init wrote. */
+    const uint8_t *mark = (const uint8_t *)&pool->tier[n];
+    for (size_t b = 0; b < sizeof pool->tier[n]; b++) {
+        if (mark[b] != 0u) {
+            return check_result(fault, TP_CHECK_I4_END_MARK, n, NO_INDEX);
+        }
+    }
+    uint32_t first_index = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const tp_tier_state_t *t = &pool->tier[i];
+        const tp_check_rule_t rule =
+            tier_rule_broken(t, i > 0u ? t - 1 : NULL, pool->tier[0].base, first_index);
+        if (rule != TP_CHECK_OK) {
+            return check_result(fault, rule, i, NO_INDEX);
+        }
+        first_index += t->block_count;
+    }
+    if (pool->total_blocks != first_index) {
+        return check_result(fault, TP_CHECK_I6_LAYOUT, NO_INDEX, NO_INDEX);
+    }
+    return check_result(fault, TP_CHECK_OK, NO_INDEX, NO_INDEX);
+}
+
+/*
+ * I1 and I2 for one tier whose record passed check_tiers. I1: free_count
+ * steps, each to a block in range and not live, then the end; a repeated
+ * block would make the walk periodic, never reaching the end, so reaching it
+ * proves the list has no cycle and its blocks are distinct. `block` names the
+ * block whose link breaks the list (NO_INDEX: the tier's head). I2: then the
+ * non-live blocks off the list are lost; when exactly one is, the difference
+ * of two index sums names it.
+ */
+static tp_err_t check_links(const tp_tier_state_t *t, uint32_t tier, tp_check_fault_t *fault)
+{
+    uint32_t prev = NO_INDEX, i = t->head;
+    uint64_t listed_sum = 0;
+    for (uint32_t step = 0; step < t->free_count; step++) {
+        if (i >= t->block_count || t->link[i] == TP_LINK_LIVE) {
+            return check_result(fault, TP_CHECK_I1_FREE_LIST, tier, prev);
+        }
+        listed_sum += i;
+        prev = i;
+        i = t->link[i];
+    }
+    if (i != TP_LINK_END) {
+        return check_result(fault, TP_CHECK_I1_FREE_LIST, tier, prev);
+    }
+    uint32_t not_live = 0;
+    uint64_t not_live_sum = 0;
+    for (uint32_t b = 0; b < t->block_count; b++) {
+        if (t->link[b] != TP_LINK_LIVE) {
+            not_live++;
+            not_live_sum += b;
+        }
+    }
+    if (not_live != t->free_count) {
+        const uint32_t lost = not_live - t->free_count;
+        return check_result(fault, TP_CHECK_I2_LIVE_MARKS, tier,
+                            lost == 1u ? (uint32_t)(not_live_sum - listed_sum) : NO_INDEX);
+    }
+    return TP_OK;
+}
+
+tp_err_t tp_pool_check_tiers(tp_pool_t *pool, tp_check_fault_t *fault)
 {
     if (!pool_ok(pool)) {
-        return TP_ERR_INVALID_ARG;
+        return check_result(fault, TP_CHECK_NOT_INITIALISED, NO_INDEX, NO_INDEX);
     }
-    tp_err_t err = TP_OK;
     POOL_LOCK(pool);
+    const tp_err_t err = check_tiers(pool, fault);
+    POOL_UNLOCK(pool);
+    return err;
+}
+
+tp_err_t tp_pool_check(tp_pool_t *pool, tp_check_fault_t *fault)
+{
+    if (!pool_ok(pool)) {
+        return check_result(fault, TP_CHECK_NOT_INITIALISED, NO_INDEX, NO_INDEX);
+    }
+    POOL_LOCK(pool);
+    tp_err_t err = check_tiers(pool, fault);
     for (uint32_t i = 0; i < pool->n_tiers && err == TP_OK; i++) {
-        if (!tier_consistent(&pool->tier[i])) {
-            err = TP_ERR_CORRUPT;
-        }
+        err = check_links(&pool->tier[i], i, fault);
     }
     POOL_UNLOCK(pool);
     return err;
+}
+
+const char *tp_check_rule_text(tp_check_rule_t rule)
+{
+    switch (rule) {
+    case TP_CHECK_OK: return "consistent";
+    case TP_CHECK_NOT_INITIALISED: return "not initialised (magic word)";
+    case TP_CHECK_I1_FREE_LIST: return "I1 free list";
+    case TP_CHECK_I2_LIVE_MARKS: return "I2 live marks";
+    case TP_CHECK_I3_COUNTS: return "I3 free and low-water counts";
+    case TP_CHECK_I4_END_MARK: return "I4 tier count and end mark";
+    case TP_CHECK_I5_LOOKUP_KEYS: return "I5 lookup keys";
+    case TP_CHECK_I6_LAYOUT: return "I6 layout";
+    case TP_CHECK_I7_RESERVE: return "I7 reserve";
+    default: return "unknown rule";
+    }
 }
 
 static void describe(const tp_pool_t *pool, const tp_tier_state_t *t, uint32_t index,

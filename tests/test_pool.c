@@ -83,14 +83,31 @@ static void test_storage_bound_random(void **state)
     }
 }
 
-/* A failed init leaves the pool object exactly as it was. */
+/*
+ * A refused init (tierpool.h) zeroes a tp_pool_t that was not a pool, so that
+ * every later call refuses it in every build, and leaves a working pool
+ * exactly as it was.
+ */
 static void expect_init_rejected(const tp_tier_t *tiers, size_t n, void *mem, size_t size)
 {
-    tp_pool_t before;
-    memset(&pool, 0xA5, sizeof pool);
-    memcpy(&before, &pool, sizeof pool);
+    static const tp_pool_t zero;
+    memset(&pool, 0xA5, sizeof pool); /* garbage, as on the stack */
     assert_int_equal(tp_pool_init(&pool, tiers, n, mem, size), TP_ERR_INVALID_ARG);
-    assert_memory_equal(&before, &pool, sizeof pool);
+    assert_memory_equal(&zero, &pool, sizeof pool);
+    assert_null(tp_alloc(&pool, 1));
+    assert_int_equal(tp_free(&pool, storage), TP_ERR_INVALID_ARG);
+
+    static tp_pool_t working, before;
+    static _Alignas(64) uint8_t working_storage[512];
+    const tp_tier_t small[] = {{32, 4}};
+    assert_int_equal(tp_pool_init(&working, small, 1, working_storage, sizeof working_storage),
+                     TP_OK);
+    void *block = tp_alloc(&working, 8);
+    assert_non_null(block);
+    memcpy(&before, &working, sizeof working);
+    assert_int_equal(tp_pool_init(&working, tiers, n, mem, size), TP_ERR_INVALID_ARG);
+    assert_memory_equal(&before, &working, sizeof working);
+    assert_int_equal(tp_free(&working, block), TP_OK);
 }
 
 static void test_init_rejects_bad_configs(void **state)
@@ -177,12 +194,12 @@ static void test_max_tiers_and_blocks(void **state)
     get_stats(&s);
     assert_int_equal(s.tier[0].in_use, TP_MAX_BLOCKS_PER_TIER);
     assert_int_equal(s.failed, 1);
-    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
     /* ... and every one comes back, the last in the list being block 0. */
     for (uint32_t i = 0; i < TP_MAX_BLOCKS_PER_TIER; i++) {
         assert_int_equal(tp_free(&pool, storage + i), TP_OK);
     }
-    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
     assert_ptr_equal(tp_alloc(&pool, 1), storage + TP_MAX_BLOCKS_PER_TIER - 1u);
 }
 
@@ -584,7 +601,7 @@ static void test_freed_block_reused_first(void **state)
     assert_ptr_equal(tp_alloc(&pool, 10), a);
     assert_ptr_equal(tp_alloc(&pool, 10), b);
     assert_ptr_equal(tp_alloc(&pool, 10), c + 256);
-    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
 }
 
 /*
@@ -615,7 +632,7 @@ static void check_every_offset(uint32_t size, uint32_t count)
             assert_ptr_equal(tp_alloc(&pool, size), ptr); /* live again */
         }
     }
-    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
 }
 
 static void test_free_index_matches_division(void **state)
@@ -632,30 +649,309 @@ static void test_free_index_matches_division(void **state)
     check_every_offset(3, 20000); /* many blocks: indices above 255, offsets sampled */
 }
 
-/* tp_pool_check finds a broken free list or live mark, and changes nothing. */
-static void test_pool_check_detects_corruption(void **state)
+/* Corrupt, check, expect the rule, tier and block named; the check itself
+ * changes nothing. */
+static void expect_fault(tp_check_rule_t rule, uint32_t tier, uint32_t block, int tiers_only_sees)
+{
+    static tp_pool_t before;
+    tp_check_fault_t fault;
+    memcpy(&before, &pool, sizeof pool);
+    assert_int_equal(tp_pool_check(&pool, &fault), TP_ERR_CORRUPT);
+    assert_memory_equal(&before, &pool, sizeof pool);
+    if (fault.rule != rule || fault.tier != tier || fault.block != block) {
+        fail_msg("expected rule %d (%s) tier %u block %u, got rule %d (%s) tier %u block %u",
+                 (int)rule, tp_check_rule_text(rule), (unsigned)tier, (unsigned)block,
+                 (int)fault.rule, tp_check_rule_text(fault.rule), (unsigned)fault.tier,
+                 (unsigned)fault.block);
+    }
+    /* The cheap variant sees the tier records only. */
+    const tp_err_t cheap = tp_pool_check_tiers(&pool, &fault);
+    if (tiers_only_sees) {
+        assert_int_equal(cheap, TP_ERR_CORRUPT);
+        assert_int_equal(fault.rule, rule);
+        assert_int_equal(fault.tier, tier);
+    } else {
+        assert_int_equal(cheap, TP_OK);
+        assert_int_equal(fault.rule, TP_CHECK_OK);
+    }
+}
+
+/* tp_pool_check finds each invariant broken, names the rule, the tier and the
+ * block, and changes nothing; tp_pool_check_tiers finds the tier-record ones. */
+static void test_pool_check_names_rule_and_tier(void **state)
 {
     (void)state;
+    const uint32_t none = UINT32_MAX;
+    tp_check_fault_t fault;
     init_seed();
-    void *p = tp_alloc(&pool, 10);
+    void *p = tp_alloc(&pool, 10); /* tier 0 block 0 */
     assert_non_null(tp_alloc(&pool, 10));
-    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    assert_non_null(tp_alloc(&pool, 1000)); /* tier 1 block 0 */
+    assert_int_equal(tp_pool_check(&pool, &fault), TP_OK);
+    assert_int_equal(fault.rule, TP_CHECK_OK);
+    assert_int_equal(tp_pool_check_tiers(&pool, &fault), TP_OK);
     uint16_t *link = (uint16_t *)(void *)(storage + tp_pool_block_bytes(seed_tiers, SEED_N));
-    const uint16_t saved = link[5];
-    link[5] = 5; /* a cycle in tier 0's free list */
-    assert_int_equal(tp_pool_check(&pool), TP_ERR_CORRUPT);
-    link[5] = TP_LINK_LIVE; /* a free block marked live */
-    assert_int_equal(tp_pool_check(&pool), TP_ERR_CORRUPT);
-    link[5] = saved;
-    link[0] = 7; /* a live block not marked live */
-    assert_int_equal(tp_pool_check(&pool), TP_ERR_CORRUPT);
-    link[0] = TP_LINK_LIVE;
-    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    uint16_t *link1 = link + 64; /* tier 1's links follow tier 0's */
+
+    /* I1: tier 0's list is 2 -> 3 -> ... -> 63 -> end */
+    link[5] = 5; /* a cycle: the walk never reaches the end; block 5 holds the bad link */
+    expect_fault(TP_CHECK_I1_FREE_LIST, 0, 5, 0);
+    link[5] = TP_LINK_LIVE; /* a listed block marked live: block 4 links to it */
+    expect_fault(TP_CHECK_I1_FREE_LIST, 0, 4, 0);
+    link[5] = 6;
+    link[63] = 1; /* the list runs on into a live block */
+    expect_fault(TP_CHECK_I1_FREE_LIST, 0, 63, 0);
+    link[63] = TP_LINK_END;
+    pool.tier[0].head = 64; /* the head out of range: seen without the links */
+    expect_fault(TP_CHECK_I1_FREE_LIST, 0, none, 1);
+    pool.tier[0].head = 2;
+    /* I2: a live block not marked live, off the list: lost, and named */
+    link1[0] = 7;
+    expect_fault(TP_CHECK_I2_LIVE_MARKS, 1, 0, 0);
+    link1[0] = TP_LINK_LIVE;
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
+
+    /* I3 */
+    pool.tier[1].low_water = pool.tier[1].free_count + 1u;
+    expect_fault(TP_CHECK_I3_COUNTS, 1, none, 1);
+    pool.tier[1].low_water--;
+    pool.tier[2].free_count = 13;
+    expect_fault(TP_CHECK_I3_COUNTS, 2, none, 1);
+    pool.tier[2].free_count = 12;
+    /* I4: the end mark, and the tier count */
+    pool.tier[3].fit_key = 8;
+    expect_fault(TP_CHECK_I4_END_MARK, 3, none, 1);
+    pool.tier[3].fit_key = 0;
+    pool.tier[3].failed = 1;
+    expect_fault(TP_CHECK_I4_END_MARK, 3, none, 1);
+    pool.tier[3].failed = 0;
+    pool.n_tiers = 0;
+    expect_fault(TP_CHECK_I4_END_MARK, none, none, 1);
+    pool.n_tiers = TP_CFG_MAX_TIERS + 1u;
+    expect_fault(TP_CHECK_I4_END_MARK, none, none, 1);
+    pool.n_tiers = 3;
+    /* I5: each derived lookup value */
+    pool.tier[2].inverse += 2u;
+    expect_fault(TP_CHECK_I5_LOOKUP_KEYS, 2, none, 1);
+    pool.tier[2].inverse -= 2u;
+    pool.tier[0].fit_key += 1u;
+    expect_fault(TP_CHECK_I5_LOOKUP_KEYS, 0, none, 1);
+    pool.tier[0].fit_key -= 1u;
+    pool.tier[1].end_key ^= 64u;
+    expect_fault(TP_CHECK_I5_LOOKUP_KEYS, 1, none, 1);
+    pool.tier[1].end_key ^= 64u;
+    pool.tier[1].shift++;
+    expect_fault(TP_CHECK_I5_LOOKUP_KEYS, 1, none, 1);
+    pool.tier[1].shift--;
+    /* I6: first_index, total, order of sizes, links consecutive, tiers disjoint */
+    pool.tier[1].first_index++;
+    expect_fault(TP_CHECK_I6_LAYOUT, 1, none, 1);
+    pool.tier[1].first_index--;
+    pool.total_blocks++;
+    expect_fault(TP_CHECK_I6_LAYOUT, none, none, 1);
+    pool.total_blocks--;
+    pool.tier[2].link++;
+    expect_fault(TP_CHECK_I6_LAYOUT, 2, none, 1);
+    pool.tier[2].link--;
+    pool.tier[1].block_count = 0;
+    expect_fault(TP_CHECK_I6_LAYOUT, 1, none, 1);
+    pool.tier[1].block_count = 24;
+    /* tier 1 moved down onto tier 0's blocks, its keys made to match */
+    tp_tier_state_t saved = pool.tier[1];
+    pool.tier[1].base -= 1024;
+    pool.tier[1].end_key = ~((uintptr_t)pool.tier[1].base + 1024u * 24u - 1u);
+    expect_fault(TP_CHECK_I6_LAYOUT, 1, none, 1);
+    pool.tier[1] = saved;
+    /* I7 */
+    pool.tier[0].reserve = 65;
+    expect_fault(TP_CHECK_I7_RESERVE, 0, none, 1);
+    pool.tier[0].reserve = 64; /* all of them: allowed */
+    assert_int_equal(tp_pool_check(&pool, &fault), TP_OK);
+    pool.tier[0].reserve = 0;
+
+    /* Restored: consistent again, and the pool works. */
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
     assert_int_equal(tp_free(&pool, p), TP_OK);
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
+
+    /* Not a pool. */
     tp_pool_t zeroed;
     memset(&zeroed, 0, sizeof zeroed);
-    assert_int_equal(tp_pool_check(&zeroed), TP_ERR_INVALID_ARG);
-    assert_int_equal(tp_pool_check(NULL), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_check(&zeroed, &fault), TP_ERR_INVALID_ARG);
+    assert_int_equal(fault.rule, TP_CHECK_NOT_INITIALISED);
+    assert_int_equal(tp_pool_check_tiers(&zeroed, &fault), TP_ERR_INVALID_ARG);
+    assert_int_equal(fault.rule, TP_CHECK_NOT_INITIALISED);
+    assert_int_equal(tp_pool_check(NULL, NULL), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_check_tiers(NULL, NULL), TP_ERR_INVALID_ARG);
+
+    /* Every rule has its own text. */
+    for (int a = TP_CHECK_OK; a <= TP_CHECK_I7_RESERVE; a++) {
+        for (int b = a + 1; b <= TP_CHECK_I7_RESERVE; b++) {
+            assert_true(strcmp(tp_check_rule_text((tp_check_rule_t)a),
+                               tp_check_rule_text((tp_check_rule_t)b)) != 0);
+        }
+    }
+    assert_true(strcmp(tp_check_rule_text((tp_check_rule_t)99), "unknown rule") == 0);
+}
+
+/* The one tier-list validation: the rule and the tier it names. */
+static void expect_tiers_fault(const tp_tier_t *tiers, size_t n, tp_tiers_rule_t rule,
+                               uint32_t tier)
+{
+    tp_tiers_fault_t fault = {TP_TIERS_OK, 77};
+    assert_int_equal(tp_tiers_check(tiers, n, &fault), TP_ERR_INVALID_ARG);
+    assert_int_equal(fault.rule, rule);
+    assert_int_equal(fault.tier, tier);
+    assert_int_equal(tp_tiers_check(tiers, n, NULL), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_storage_size(tiers, n), 0);
+    assert_int_equal(tp_pool_block_bytes(tiers, n), 0);
+    assert_int_equal(tp_pool_meta_bytes(tiers, n), 0);
+}
+
+static void test_tiers_check_names_rule(void **state)
+{
+    (void)state;
+    tp_tiers_fault_t fault = {TP_TIERS_TOO_LARGE, 77};
+    assert_int_equal(tp_tiers_check(seed_tiers, SEED_N, &fault), TP_OK);
+    assert_int_equal(fault.rule, TP_TIERS_OK);
+    assert_int_equal(fault.tier, 0);
+
+    expect_tiers_fault(NULL, 1, TP_TIERS_NONE, 0);
+    expect_tiers_fault(seed_tiers, 0, TP_TIERS_NONE, 0);
+    tp_tier_t many[TP_CFG_MAX_TIERS + 1];
+    for (uint32_t i = 0; i <= TP_CFG_MAX_TIERS; i++) {
+        many[i].block_size = 8u * (i + 1u);
+        many[i].block_count = 1;
+    }
+    assert_int_equal(tp_tiers_check(many, TP_CFG_MAX_TIERS, NULL), TP_OK);
+    expect_tiers_fault(many, TP_CFG_MAX_TIERS + 1u, TP_TIERS_TOO_MANY, 0);
+    const tp_tier_t zero_size[] = {{32, 4}, {0, 4}};
+    expect_tiers_fault(zero_size, 2, TP_TIERS_SIZE_ZERO, 1);
+    const tp_tier_t zero_count[] = {{32, 4}, {64, 4}, {128, 0}};
+    expect_tiers_fault(zero_count, 3, TP_TIERS_COUNT_RANGE, 2);
+    const tp_tier_t too_many_blocks[] = {{8, TP_MAX_BLOCKS_PER_TIER + 1u}};
+    expect_tiers_fault(too_many_blocks, 1, TP_TIERS_COUNT_RANGE, 0);
+    const tp_tier_t max_blocks[] = {{8, TP_MAX_BLOCKS_PER_TIER}};
+    assert_int_equal(tp_tiers_check(max_blocks, 1, NULL), TP_OK);
+    const tp_tier_t equal[] = {{64, 4}, {64, 4}};
+    expect_tiers_fault(equal, 2, TP_TIERS_NOT_INCREASING, 1);
+    /* 2^31 - 1 bytes of blocks is the most; one more byte is refused. */
+    const tp_tier_t largest[] = {{0x7FFFFFFFu, 1}};
+    assert_int_equal(tp_tiers_check(largest, 1, NULL), TP_OK);
+    const tp_tier_t too_large[] = {{0x80000000u, 1}};
+    expect_tiers_fault(too_large, 1, TP_TIERS_TOO_LARGE, 0);
+    /* The alignment padding counts: after 65 bytes, a tier of 2^31 - 128-byte
+     * blocks (64-aligned) starts at 128 and ends at 2^31 exactly; without the
+     * padding it would end at 2^31 - 63. */
+    const tp_tier_t padded[] = {{65, 1}, {0x7FFFFF80u, 1}};
+    expect_tiers_fault(padded, 2, TP_TIERS_TOO_LARGE, 1);
+    for (int a = TP_TIERS_OK; a <= TP_TIERS_TOO_LARGE; a++) {
+        for (int b = a + 1; b <= TP_TIERS_TOO_LARGE; b++) {
+            assert_true(strcmp(tp_tiers_rule_text((tp_tiers_rule_t)a),
+                               tp_tiers_rule_text((tp_tiers_rule_t)b)) != 0);
+        }
+    }
+}
+
+/* Every 32-bit counter saturates at UINT32_MAX (tierpool.h), the sums too. */
+static void test_counters_saturate(void **state)
+{
+    (void)state;
+    const uint32_t near = UINT32_MAX - 1u;
+    init_seed();
+    pool.zero_requests = near;
+    pool.oversize_requests = near;
+    pool.foreign_frees = near;
+    pool.bad_frees = near;
+    pool.double_frees = near;
+    for (int i = 0; i < 3; i++) {
+        assert_null(tp_alloc(&pool, 0));
+        assert_null(tp_alloc(&pool, 5000));
+        assert_int_equal(tp_free(&pool, &state), TP_ERR_FOREIGN_PTR);
+        assert_int_equal(tp_free(&pool, storage + 1), TP_ERR_BAD_PTR);
+        assert_int_equal(tp_free(&pool, storage + 256), TP_ERR_DOUBLE_FREE);
+    }
+    tp_pool_stats_t s;
+    get_stats(&s);
+    assert_int_equal(s.zero_requests, UINT32_MAX);
+    assert_int_equal(s.oversize_requests, UINT32_MAX);
+    assert_int_equal(s.foreign_frees, UINT32_MAX);
+    assert_int_equal(s.bad_frees, UINT32_MAX);
+    assert_int_equal(s.double_frees, UINT32_MAX);
+    assert_int_equal(s.failed, UINT32_MAX); /* oversize + tier failures, saturated */
+
+    /* failed and fallbacks of a tier: tier 2 full, then 4096-byte requests fail,
+     * and with tier 0 full 200-byte requests fall back. */
+    init_seed();
+    for (int i = 0; i < 12; i++) {
+        assert_non_null(tp_alloc(&pool, 4096));
+    }
+    for (int i = 0; i < 64; i++) {
+        assert_non_null(tp_alloc(&pool, 200));
+    }
+    pool.tier[2].failed = near;
+    pool.tier[0].fallbacks = near;
+    pool.tier[1].failed = 5;
+    for (int i = 0; i < 3; i++) {
+        assert_null(tp_alloc(&pool, 4096));
+        assert_non_null(tp_alloc(&pool, 200));
+    }
+    get_stats(&s);
+    assert_int_equal(s.tier[2].failed, UINT32_MAX);
+    assert_int_equal(s.tier[0].fallbacks, UINT32_MAX);
+    assert_int_equal(s.fallbacks, UINT32_MAX);
+    assert_int_equal(s.failed, UINT32_MAX); /* 5 + UINT32_MAX: saturated, not 4 */
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
+}
+
+/* An uninitialised tp_pool_t (tierpool.h, "Uninitialised pools"). */
+static void expect_refused_everywhere(tp_pool_t *p)
+{
+    static tp_pool_t before;
+    tp_pool_stats_t s;
+    tp_block_info_t info;
+    memcpy(&before, p, sizeof *p);
+    assert_null(tp_alloc(p, 10));
+    assert_null(tp_alloc_critical(p, 10));
+    assert_int_equal(tp_free(p, storage), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_free(p, NULL), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_block_size(p, storage), 0);
+    assert_int_equal(tp_pool_set_reserve(p, 0, 0), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_get_stats(p, &s), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_reset_peak(p), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_largest_allocatable(p), 0);
+    assert_int_equal(tp_pool_check(p, NULL), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_check_tiers(p, NULL), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_locate(p, storage, &info), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_block_at(p, 0, &info), TP_ERR_INVALID_ARG);
+    tp_pool_unlock(p, tp_pool_lock(p));
+    assert_memory_equal(&before, p, sizeof *p); /* nothing written, nothing counted */
+}
+
+static void test_uninitialised_pool_refused(void **state)
+{
+    (void)state;
+    static tp_pool_t p;
+    /* All-zero (static storage, or what a refused init leaves): every build. */
+    memset(&p, 0, sizeof p);
+    expect_refused_everywhere(&p);
+    memset(&p, 0x5A, sizeof p);
+    const tp_tier_t bad[] = {{64, 0}};
+    assert_int_equal(tp_pool_init(&p, bad, 1, storage, sizeof storage), TP_ERR_INVALID_ARG);
+    expect_refused_everywhere(&p);
+#if TP_CFG_CHECK_INIT
+    /* Garbage (the stack, malloc): refused on entry when TP_CFG_CHECK_INIT,
+     * the default without NDEBUG. Without it, undefined (tierpool.h). */
+    uint32_t rng = 99u;
+    for (int round = 0; round < 16; round++) {
+        uint8_t *bytes = (uint8_t *)&p;
+        for (size_t b = 0; b < sizeof p; b++) {
+            bytes[b] = (uint8_t)tp_test_rand(&rng);
+        }
+        p.magic = round == 0 ? 0u : tp_test_rand(&rng) | 1u; /* never TP_POOL_MAGIC: odd vs even */
+        expect_refused_everywhere(&p);
+    }
+#endif
 }
 
 static void test_lock_calls(void **state)
@@ -692,7 +988,10 @@ int main(void)
         cmocka_unit_test(test_lock_calls),
         cmocka_unit_test(test_freed_block_reused_first),
         cmocka_unit_test(test_free_index_matches_division),
-        cmocka_unit_test(test_pool_check_detects_corruption),
+        cmocka_unit_test(test_pool_check_names_rule_and_tier),
+        cmocka_unit_test(test_tiers_check_names_rule),
+        cmocka_unit_test(test_counters_saturate),
+        cmocka_unit_test(test_uninitialised_pool_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

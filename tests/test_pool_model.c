@@ -110,6 +110,23 @@ static void check_contents(void)
     }
 }
 
+#ifdef NDEBUG
+#define CHECK_EVERY_STEP 0
+#else
+#define CHECK_EVERY_STEP 1
+#endif
+
+/* Every invariant (tp_pool_check), and the cheap variant agrees. */
+static void check_pool(uint32_t step)
+{
+    tp_check_fault_t fault;
+    if (tp_pool_check(&pool, &fault) != TP_OK) {
+        fail_msg("step %u: tier %u block %u: %s", (unsigned)step, (unsigned)fault.tier,
+                 (unsigned)fault.block, tp_check_rule_text(fault.rule));
+    }
+    assert_int_equal(tp_pool_check_tiers(&pool, &fault), TP_OK);
+}
+
 static void do_alloc(uint32_t *rng)
 {
     const uint32_t max = model.tier[model.n - 1].block_size;
@@ -242,9 +259,13 @@ static void run_model(const tp_tier_t *tiers, uint32_t n, uint32_t seed, uint32_
             do_free(&rng, total);
         }
         check_stats();
+        /* The assertion build (no NDEBUG) validates the whole pool around
+         * every call, as o1heap's tests do; the others every 64 steps. */
+        if (CHECK_EVERY_STEP || (step & 63u) == 0u) {
+            check_pool(step);
+        }
         if ((step & 63u) == 0u) {
             check_contents();
-            assert_int_equal(tp_pool_check(&pool), TP_OK);
         }
     }
     check_contents();
@@ -286,6 +307,7 @@ static void test_model_big_tier(void **state)
 
 int main(void)
 {
+    print_message("pool checked after %s step\n", CHECK_EVERY_STEP ? "every" : "every 64th");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model_seed_tiers),
         cmocka_unit_test(test_model_odd_sizes),

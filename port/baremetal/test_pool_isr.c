@@ -132,7 +132,7 @@ static void test_pool_shared_with_isr(void **state)
     assert_true(isr_ops > 5000u); /* the handler really ran, often */
     assert_int_equal(damaged + isr_damaged, 0);
     assert_int_equal(bad_frees + isr_bad_frees, 0);
-    assert_int_equal(tp_pool_check(&pool), TP_OK);
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
     tp_pool_stats_t s;
     assert_int_equal(tp_pool_get_stats(&pool, &s), TP_OK);
     assert_int_equal(s.blocks_in_use, live);

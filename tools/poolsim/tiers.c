@@ -10,7 +10,7 @@
 #define ACCEPTED "expected SIZExCOUNT[,SIZExCOUNT...], e.g. 256x64,1024x24,4096x12: " \
                  "decimal sizes > 0 in increasing order, counts 1..65534, at most 16 tiers"
 
-/* A decimal number of at most 10 digits; *end past it. */
+/* A decimal number of at most 11 digits; *end past it. */
 static int number(const char *s, const char **end, uint64_t *out)
 {
     uint64_t v = 0;
@@ -26,8 +26,16 @@ static int number(const char *s, const char **end, uint64_t *out)
     return 0;
 }
 
+/*
+ * The syntax is checked here; what a valid configuration is, the library
+ * decides (tp_tiers_check, the one validation, also behind tp_pool_init).
+ * A number too big for tp_tier_t's 32 bits is clamped, which the library
+ * then refuses by the same rule as any other value too big.
+ */
 int ps_tiers_parse(const char *text, tp_tier_t *tiers, size_t *n_tiers, char *err, size_t len)
 {
+    tp_tier_t parsed[TP_CFG_MAX_TIERS + 1];
+    uint64_t asked[TP_CFG_MAX_TIERS + 1][2]; /* the sizes and counts as written */
     size_t n = 0;
     const char *p = text;
     if (!text || !*text) {
@@ -42,30 +50,12 @@ int ps_tiers_parse(const char *text, tp_tier_t *tiers, size_t *n_tiers, char *er
             snprintf(err, len, "'%.*s' is not SIZExCOUNT; " ACCEPTED, (int)(span > 40 ? 40 : span), start);
             return -1;
         }
-        if (n == TP_CFG_MAX_TIERS) {
-            snprintf(err, len, "more than %d tiers; " ACCEPTED, TP_CFG_MAX_TIERS);
-            return -1;
-        }
-        if (size == 0 || size > (1u << 31)) {
-            snprintf(err, len, "tier %zu: block size %" PRIu64 " is not within 1..2147483648", n + 1, size);
-            return -1;
-        }
-        if (count == 0 || count > TP_MAX_BLOCKS_PER_TIER) {
-            snprintf(err, len, "tier %zu: count %" PRIu64 " is not within 1..%u (split a tier into "
-                     "two of adjacent sizes for more)", n + 1, count, TP_MAX_BLOCKS_PER_TIER);
-            return -1;
-        }
-        if (n > 0 && size <= tiers[n - 1].block_size) {
-            snprintf(err, len, "tier %zu: block size %" PRIu64 " is not above the previous tier's %u; "
-                     "sizes must strictly increase", n + 1, size, tiers[n - 1].block_size);
-            return -1;
-        }
-        if (size * count > (1u << 31)) {
-            snprintf(err, len, "tier %zu: %" PRIu64 "x%" PRIu64 " is above 2^31 bytes", n + 1, size, count);
-            return -1;
-        }
-        tiers[n].block_size = (uint32_t)size;
-        tiers[n].block_count = (uint32_t)count;
+        if (n == TP_CFG_MAX_TIERS + 1) /* one more than allowed is enough to refuse */
+            break;
+        asked[n][0] = size;
+        asked[n][1] = count;
+        parsed[n].block_size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+        parsed[n].block_count = count > UINT32_MAX ? UINT32_MAX : (uint32_t)count;
         n++;
         if (*p == '\0')
             break;
@@ -75,10 +65,36 @@ int ps_tiers_parse(const char *text, tp_tier_t *tiers, size_t *n_tiers, char *er
         }
         p++;
     }
-    if (tp_pool_storage_size(tiers, n) == 0) {
-        snprintf(err, len, "the library rejects this configuration (total above 2^31 bytes?)");
+    tp_tiers_fault_t f;
+    if (tp_tiers_check(parsed, n, &f) != TP_OK) {
+        const size_t i = f.tier;
+        switch (f.rule) {
+        case TP_TIERS_TOO_MANY:
+            snprintf(err, len, "more than %d tiers; " ACCEPTED, TP_CFG_MAX_TIERS);
+            break;
+        case TP_TIERS_SIZE_ZERO:
+            snprintf(err, len, "tier %zu: block size 0 is not within 1..%u", i + 1, TP_MAX_BLOCK_BYTES);
+            break;
+        case TP_TIERS_COUNT_RANGE:
+            snprintf(err, len, "tier %zu: count %" PRIu64 " is not within 1..%u (split a tier into "
+                     "two of adjacent sizes for more)", i + 1, asked[i][1], TP_MAX_BLOCKS_PER_TIER);
+            break;
+        case TP_TIERS_NOT_INCREASING:
+            snprintf(err, len, "tier %zu: block size %" PRIu64 " is not above the previous tier's %u; "
+                     "sizes must strictly increase", i + 1, asked[i][0], parsed[i - 1].block_size);
+            break;
+        case TP_TIERS_TOO_LARGE:
+            snprintf(err, len, "tier %zu: with %" PRIu64 "x%" PRIu64 " the blocks (alignment "
+                     "included) reach 2^31 bytes or more; the library's limit is %u", i + 1,
+                     asked[i][0], asked[i][1], TP_MAX_BLOCK_BYTES);
+            break;
+        default:
+            snprintf(err, len, "%s; " ACCEPTED, tp_tiers_rule_text(f.rule));
+            break;
+        }
         return -1;
     }
+    memcpy(tiers, parsed, n * sizeof parsed[0]);
     *n_tiers = n;
     return 0;
 }

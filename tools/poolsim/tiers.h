@@ -15,9 +15,11 @@
 
 /*
  * Parse text into tiers (up to TP_CFG_MAX_TIERS). Returns 0, or -1 with a
- * message in err saying what was wrong and what is accepted. Checks exactly
- * what tp_pool_init checks: sizes > 0 and strictly increasing, counts
- * 1..TP_MAX_BLOCKS_PER_TIER, at most TP_CFG_MAX_TIERS tiers, 2^31 bytes.
+ * message in err saying what was wrong and what is accepted. The syntax is
+ * checked here; validity is decided by the library's tp_tiers_check, the one
+ * validation tp_pool_init uses too (sizes > 0 and strictly increasing, counts
+ * 1..TP_MAX_BLOCKS_PER_TIER, at most TP_CFG_MAX_TIERS tiers, blocks below 2^31
+ * bytes), so poolsim accepts exactly what the library does.
  */
 int ps_tiers_parse(const char *text, tp_tier_t *tiers, size_t *n_tiers, char *err, size_t err_len);
 

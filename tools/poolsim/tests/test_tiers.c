@@ -30,11 +30,16 @@ static void test_parse_default(void **state)
     assert_int_equal(n, 1);
 }
 
+/* fragment NULL: the text must parse (a limit case next to refused ones). */
 static void expect_error(const char *text, const char *fragment)
 {
     tp_tier_t t[TP_CFG_MAX_TIERS];
     size_t n = 99;
     char err[256] = "";
+    if (fragment == NULL) {
+        assert_int_equal(ps_tiers_parse(text, t, &n, err, sizeof err), 0);
+        return;
+    }
     assert_int_equal(ps_tiers_parse(text, t, &n, err, sizeof err), -1);
     assert_int_equal(n, 99); /* untouched */
     if (!strstr(err, fragment))
@@ -56,9 +61,12 @@ static void test_parse_errors(void **state)
     expect_error("0x5", "block size 0");
     expect_error("1024x2,256x4", "strictly increase");
     expect_error("256x2,256x4", "strictly increase");
-    expect_error("99999999999x1", "not within 1..2147483648");
+    expect_error("99999999999x1", "with 99999999999x1 the blocks (alignment included) reach 2^31 bytes");
     expect_error("999999999999x1", "not SIZExCOUNT");
-    expect_error("2147483648x2", "above 2^31");
+    expect_error("2147483648x2", "reach 2^31 bytes or more");
+    expect_error("2147483647x1", NULL);          /* the largest pool the library accepts */
+    expect_error("65x1,2147483520x1", "tier 2: with 2147483520x1"); /* alignment padding counts */
+    expect_error("256x99999999999", "count 99999999999 is not within 1..65534");
     expect_error("4x1,8x1,12x1,16x1,20x1,24x1,28x1,32x1,36x1,40x1,44x1,48x1,52x1,56x1,60x1,64x1,68x1",
                  "more than 16 tiers");
 }
