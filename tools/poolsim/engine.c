@@ -32,8 +32,8 @@ uint64_t ps_engine_interval_for_span(uint64_t span_ns)
 typedef struct {
     const ps_engine_cfg_t *cfg;
     ps_result_t *res;
-    ps_heap_t *heap;
-    tp_pool_t *pool;
+    ps_caps_t *heap;
+    tp_pool_t *pool;        /* NULL with cfg->heap_only */
     ps_addrmap_t map;
     uint64_t live_bytes, heap_need;
     uint32_t live;
@@ -56,10 +56,19 @@ static int add_sample(run_t *r, uint64_t t)
         res->cap_samples = cap;
     }
     ps_heap_stats_t hs;
-    ps_heap_stats(r->heap, &hs);
+    ps_caps_stats(r->heap, &hs);
     tp_pool_stats_t ps;
-    tp_pool_get_stats(r->pool, &ps);
+    memset(&ps, 0, sizeof ps);
+    if (r->pool)
+        tp_pool_get_stats(r->pool, &ps);
     ps_sample_t *s = &res->samples[res->n_samples++];
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < ps_caps_count(r->heap); i++) {
+        ps_heap_stats_t rs;
+        ps_heap_stats(ps_caps_region(r->heap, i), &rs);
+        s->region_free[i] = rs.total_free;
+        s->region_largest[i] = rs.largest_free;
+    }
     s->t_ns = t;
     s->heap_free = hs.total_free;
     s->heap_largest = hs.largest_free;
@@ -88,8 +97,8 @@ static int add_sample(run_t *r, uint64_t t)
 static void track_largest(run_t *r, uint64_t t)
 {
     ps_heap_stats_t hs;
-    ps_heap_stats(r->heap, &hs);
-    uint32_t pl = (uint32_t)tp_pool_largest_allocatable(r->pool);
+    ps_caps_stats(r->heap, &hs);
+    uint32_t pl = r->pool ? (uint32_t)tp_pool_largest_allocatable(r->pool) : 0u;
     if (hs.largest_free < r->heap_min_largest)
         r->heap_min_largest = hs.largest_free;
     if (pl < r->pool_min_largest)
@@ -106,15 +115,21 @@ static void track_largest(run_t *r, uint64_t t)
         r->res->heap_min_free = hs.total_free;
 }
 
+/* The slot's tag holds the heap region that served it, or -1 (the engine's use of tag). */
+static int slot_region(const ps_slot_t *s)
+{
+    return s->heap_ptr ? (int)s->tag : -1;
+}
+
 static void release(run_t *r, ps_slot_t *s)
 {
     if (s->heap_ptr)
-        ps_heap_free(r->heap, s->heap_ptr);
+        ps_caps_free(r->heap, s->heap_ptr);
     if (s->pool_ptr)
         tp_free(r->pool, s->pool_ptr);
     r->live--;
     r->live_bytes -= s->size;
-    r->heap_need -= ps_heap_footprint(r->heap, s->size);
+    r->heap_need -= ps_caps_footprint(r->heap, s->size, slot_region(s));
     ps_addrmap_delete(&r->map, s);
 }
 
@@ -131,15 +146,18 @@ static int on_alloc(run_t *r, const ps_event_t *ev)
         release(r, old);
     }
     res->allocs++;
-    void *hp = ps_heap_alloc(r->heap, ev->size);
-    void *pp = tp_alloc(r->pool, ev->size);
+    int region;
+    void *hp = ps_caps_alloc(r->heap, ev->size, &region);
+    void *pp = r->pool ? tp_alloc(r->pool, ev->size) : NULL;
+    if (hp)
+        res->region_allocs[region]++;
     unsigned b = ps_size_bucket(ev->size);
     if (!hp) {
         if (res->heap_failed++ == 0)
             res->heap_first_fail_ns = ev->t_ns;
         res->heap_failed_by[b]++;
     }
-    if (!pp) {
+    if (!pp && r->pool) {
         if (res->pool_failed++ == 0)
             res->pool_first_fail_ns = ev->t_ns;
         res->pool_failed_by[b]++;
@@ -150,9 +168,10 @@ static int on_alloc(run_t *r, const ps_event_t *ev)
     s->heap_ptr = hp;
     s->pool_ptr = pp;
     s->size = ev->size;
+    s->tag = hp ? (uint32_t)region : 0u;
     r->live++;
     r->live_bytes += ev->size;
-    r->heap_need += ps_heap_footprint(r->heap, ev->size);
+    r->heap_need += ps_caps_footprint(r->heap, ev->size, region);
     if (r->live_bytes > res->peak_live_bytes)
         res->peak_live_bytes = r->live_bytes;
     if (r->live > res->peak_live_count)
@@ -175,36 +194,65 @@ int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res,
     r.res = res;
     r.interval = cfg->interval_ns ? cfg->interval_ns : NS_PER_HOUR;
 
-    size_t heap_bytes = ps_heap_mem_size(&cfg->heap);
-    void *heap_mem = malloc(heap_bytes);
-    size_t storage = tp_pool_storage_size(cfg->tiers, cfg->n_tiers);
+    /* The heap: the configured regions, or one region of heap.arena_size. */
+    ps_caps_opts_t co;
+    memset(&co, 0, sizeof co);
+    co.poison = cfg->heap.poison;
+    co.idf = cfg->heap.idf;
+    if (cfg->n_regions > PS_CAPS_MAX_REGIONS) {
+        snprintf(err, len, "at most %u heap regions", PS_CAPS_MAX_REGIONS);
+        return -1;
+    }
+    if (cfg->n_regions) {
+        co.n = cfg->n_regions;
+        memcpy(co.regions, cfg->regions, co.n * sizeof co.regions[0]);
+    } else {
+        co.n = 1;
+        co.regions[0].len = (uint32_t)(cfg->heap.arena_size ? cfg->heap.arena_size : PS_HEAP_DEFAULT_ARENA);
+        if (cfg->heap.arena_size > PS_HEAP_MAX_ARENA)
+            co.regions[0].len = 0; /* refused below */
+    }
+    size_t heap_bytes = ps_caps_mem_size(&co);
+    void *heap_mem = heap_bytes ? aligned_alloc(8, (heap_bytes + 7u) & ~(size_t)7u) : NULL;
+    size_t storage = cfg->heap_only ? 0 : tp_pool_storage_size(cfg->tiers, cfg->n_tiers);
     size_t storage_alloc = (storage + TP_CFG_STORAGE_ALIGN - 1u) & ~(size_t)(TP_CFG_STORAGE_ALIGN - 1u);
     void *pool_mem = storage ? aligned_alloc(TP_CFG_STORAGE_ALIGN, storage_alloc) : NULL;
-    tp_pool_t *pool = calloc(1, sizeof *pool);
+    tp_pool_t *pool = cfg->heap_only ? NULL : calloc(1, sizeof *pool);
     int rc = -1;
-    if (!heap_mem || !pool || ps_addrmap_init(&r.map) || (storage && !pool_mem)) {
+    if (heap_bytes == 0 || ps_caps_init(&r.heap, heap_mem, heap_bytes, &co, err, len) != 0) {
+        if (heap_bytes && !heap_mem)
+            snprintf(err, len, "out of memory");
+        else if (heap_bytes == 0)
+            (void)ps_caps_init(&r.heap, NULL, 0, &co, err, len); /* for its message */
+        goto out;
+    }
+    if ((!cfg->heap_only && !pool) || ps_addrmap_init(&r.map) || (storage && !pool_mem)) {
         snprintf(err, len, "out of memory");
         goto out;
     }
-    if (ps_heap_init(&r.heap, heap_mem, heap_bytes, &cfg->heap) != 0) {
-        snprintf(err, len, "heap arena of %zu bytes is not within %u..%u", cfg->heap.arena_size,
-                 PS_HEAP_MIN_ARENA, PS_HEAP_MAX_ARENA);
-        goto out;
-    }
-    if (!storage || tp_pool_init(pool, cfg->tiers, cfg->n_tiers, pool_mem, storage) != TP_OK) {
+    if (!cfg->heap_only && (!storage || tp_pool_init(pool, cfg->tiers, cfg->n_tiers, pool_mem, storage) != TP_OK)) {
         snprintf(err, len, "the pool configuration is invalid");
         goto out;
     }
     r.pool = pool;
     {
         ps_heap_stats_t hs;
-        ps_heap_stats(r.heap, &hs);
-        res->heap_arena = (uint32_t)(cfg->heap.arena_size ? cfg->heap.arena_size : PS_HEAP_DEFAULT_ARENA);
+        ps_caps_stats(r.heap, &hs);
+        ps_idf_heap_t rel;
+        if (ps_idf_heap(cfg->heap.idf, &rel) == 0)
+            res->idf = rel.version;
+        res->n_regions = ps_caps_count(r.heap);
+        for (size_t i = 0; i < res->n_regions; i++) {
+            res->regions[i] = *ps_caps_region_desc(r.heap, i);
+            res->heap_len_total += res->regions[i].len;
+        }
+        (void)ps_caps_try_order(r.heap, res->try_order);
+        res->heap_initial_free = hs.total_free;
         res->heap_min_free = hs.total_free;
         res->heap_min_largest = hs.largest_free;
         r.heap_min_largest = hs.largest_free;
-        res->pool_min_largest = r.pool_min_largest = (uint32_t)tp_pool_largest_allocatable(pool);
-        res->pool_bytes_total = ps_tiers_block_bytes(cfg->tiers, cfg->n_tiers);
+        res->pool_min_largest = r.pool_min_largest = pool ? (uint32_t)tp_pool_largest_allocatable(pool) : 0u;
+        res->pool_bytes_total = cfg->heap_only ? 0 : ps_tiers_block_bytes(cfg->tiers, cfg->n_tiers);
         res->pool_storage = storage;
     }
     if (add_sample(&r, 0))
@@ -251,8 +299,9 @@ int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res,
     /* A last, partial interval. */
     if (res->samples[res->n_samples - 1].t_ns < res->end_ns && add_sample(&r, res->end_ns))
         goto oom;
-    ps_heap_stats(r.heap, &res->heap_end);
-    tp_pool_get_stats(pool, &res->pool_end);
+    ps_caps_stats(r.heap, &res->heap_end);
+    if (pool)
+        tp_pool_get_stats(pool, &res->pool_end);
     rc = 0;
     goto out;
 oom:

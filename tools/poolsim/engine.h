@@ -13,12 +13,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "heapcaps.h"
 #include "heapmodel.h"
 #include "source.h"
 #include "tierpool.h"
 
 typedef struct {
-    ps_heap_opts_t heap;
+    ps_heap_opts_t heap;    /* release and poisoning; arena_size = the one region when n_regions is 0 */
+    ps_region_t regions[PS_CAPS_MAX_REGIONS]; /* the heap's regions, as a boot log lists them */
+    size_t n_regions;       /* 0: one region of heap.arena_size (0 = PS_HEAP_DEFAULT_ARENA) */
+    int heap_only;          /* 1: no pool (runs that only look at the heap, e.g. the spread's) */
     tp_tier_t tiers[TP_CFG_MAX_TIERS];
     size_t n_tiers;
     uint64_t interval_ns;   /* sampling interval; 0 = one hour */
@@ -43,6 +47,8 @@ typedef struct {
     uint64_t pool_failed_total;
     uint32_t live_allocs;
     uint64_t live_bytes;             /* requested bytes */
+    uint32_t region_free[PS_CAPS_MAX_REGIONS];    /* per region (address order), at the sample */
+    uint32_t region_largest[PS_CAPS_MAX_REGIONS];
 } ps_sample_t;
 
 #define PS_NEVER UINT64_MAX
@@ -63,10 +69,17 @@ typedef struct {
     uint32_t heap_min_free;
     uint64_t peak_live_bytes;     /* requested bytes */
     uint64_t peak_live_count;
-    uint64_t peak_heap_need;      /* peak sum of heap footprints (header, rounding, min block, poisoning) */
+    uint64_t peak_heap_need;      /* peak sum of heap footprints (ps_heap_footprint: header, rounding, poisoning) */
     uint32_t max_request;
     uint64_t end_ns;
-    uint32_t heap_arena;
+    /* the heap as built: release, regions (address order), the order malloc tries them */
+    ps_idf_version_t idf;
+    size_t n_regions;
+    ps_region_t regions[PS_CAPS_MAX_REGIONS];
+    size_t try_order[PS_CAPS_MAX_REGIONS];
+    uint64_t region_allocs[PS_CAPS_MAX_REGIONS]; /* allocations each region served */
+    uint64_t heap_len_total;      /* sum of the region lengths */
+    uint32_t heap_initial_free;   /* free of the fresh regions */
     uint64_t pool_bytes_total;    /* sum of block bytes */
     size_t pool_storage;          /* tp_pool_storage_size */
     ps_heap_stats_t heap_end;

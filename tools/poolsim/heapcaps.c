@@ -75,6 +75,112 @@ int ps_region_malloc_priority(const char *type, ps_idf_version_t idf)
     }
 }
 
+size_t ps_caps_default_regions(ps_region_t *regions)
+{
+    static const ps_region_t s3[] = {
+        { 0x000484E0u, 0x3FC97B20u, "D/IRAM" },
+        { 0x0000EE34u, 0x3FCE0000u, "STACK/DRAM" },
+        { 0x00008000u, 0x3FCF0000u, "DRAM" },
+        { 0x00002000u, 0x600FE000u, "RTCRAM" },
+    };
+    memcpy(regions, s3, sizeof s3);
+    return sizeof s3 / sizeof s3[0];
+}
+
+int ps_regions_parse(const char *text, ps_region_t *regions, size_t *n, char *err, size_t err_len)
+{
+    static const char accepted[] = "expected LEN[:TYPE][,LEN[:TYPE]...], e.g. 296160:D/IRAM,60980:STACK/DRAM or "
+                                   "167936 (LEN in bytes, decimal or 0x-hex)";
+    *n = 0;
+    const char *p = text;
+    if (!p || !*p) {
+        snprintf(err, err_len, "an empty list; %s", accepted);
+        return -1;
+    }
+    for (;;) {
+        if (*n == PS_CAPS_MAX_REGIONS) {
+            snprintf(err, err_len, "more than %u regions", PS_CAPS_MAX_REGIONS);
+            return -1;
+        }
+        ps_region_t *r = &regions[*n];
+        memset(r, 0, sizeof *r);
+        uint64_t v = 0;
+        int digits = 0, hex = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+        if (hex)
+            p += 2;
+        for (;; p++, digits++) {
+            int d = *p >= '0' && *p <= '9' ? *p - '0'
+                    : hex && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+                    : hex && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+            if (d < 0)
+                break;
+            v = v * (hex ? 16u : 10u) + (uint64_t)d;
+            if (v > PS_HEAP_MAX_ARENA) {
+                snprintf(err, err_len, "region %zu is longer than %u bytes", *n, PS_HEAP_MAX_ARENA);
+                return -1;
+            }
+        }
+        if (!digits || v == 0) {
+            snprintf(err, err_len, "region %zu: no length; %s", *n, accepted);
+            return -1;
+        }
+        r->len = (uint32_t)v;
+        if (*p == ':') {
+            size_t t = strcspn(++p, ",");
+            if (t == 0 || t >= sizeof r->type) {
+                snprintf(err, err_len, "region %zu: a type of 1..%u characters after ':'; %s", *n,
+                         PS_REGION_TYPE_LEN - 1u, accepted);
+                return -1;
+            }
+            memcpy(r->type, p, t);
+            r->type[t] = '\0';
+            p += t;
+        }
+        (*n)++;
+        if (*p == '\0')
+            return 0;
+        if (*p++ != ',') {
+            snprintf(err, err_len, "unexpected '%c' after region %zu; %s", p[-1], *n - 1u, accepted);
+            return -1;
+        }
+    }
+}
+
+int ps_caps_malloc_regions(const ps_region_t *in, size_t n, ps_idf_version_t idf, ps_region_t *out,
+                           size_t *n_out, char *left_out, size_t left_len, char *err, size_t err_len)
+{
+    char v[16];
+    size_t used = 0, left = 0;
+    ps_idf_format(idf, v, sizeof v);
+    if (left_len)
+        left_out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int prio = ps_region_malloc_priority(in[i].type, idf);
+        if (prio == -2) {
+            snprintf(err, err_len, "region %zu (%u B): type '%s' is not one of ESP-IDF %s's ESP32-S3 region types", i,
+                     in[i].len, in[i].type, v);
+            return -1;
+        }
+        if (prio == -1) {
+            size_t k = strlen(left_out);
+            if (k < left_len)
+                snprintf(left_out + k, left_len - k, "%s%u B %s", left++ ? ", " : "", in[i].len, in[i].type);
+            continue;
+        }
+        if (used == PS_CAPS_MAX_REGIONS) {
+            snprintf(err, err_len, "more than %u regions malloc() can use", PS_CAPS_MAX_REGIONS);
+            return -1;
+        }
+        out[used++] = in[i];
+    }
+    if (!used) {
+        snprintf(err, err_len, "no region malloc() can use (IRAM and SPIRAM regions do not serve it)");
+        return -1;
+    }
+    *n_out = used;
+    return 0;
+}
+
 static size_t align8(size_t n)
 {
     return (n + 7u) & ~(size_t)7u;
@@ -101,7 +207,7 @@ static void by_address(const ps_caps_opts_t *o, size_t idx[PS_CAPS_MAX_REGIONS])
     }
 }
 
-static int validate(const ps_caps_opts_t *o, char *err, size_t len)
+int ps_caps_validate(const ps_caps_opts_t *o, char *err, size_t len)
 {
     char v[16];
     if (!o || o->n == 0 || o->n > PS_CAPS_MAX_REGIONS) {
@@ -158,7 +264,7 @@ static int validate(const ps_caps_opts_t *o, char *err, size_t len)
 size_t ps_caps_mem_size(const ps_caps_opts_t *opts)
 {
     char err[8];
-    if (validate(opts, err, sizeof err) != 0)
+    if (ps_caps_validate(opts, err, sizeof err) != 0)
         return 0;
     size_t total = align8(sizeof(ps_caps_t));
     for (size_t i = 0; i < opts->n; i++) {
@@ -169,10 +275,53 @@ size_t ps_caps_mem_size(const ps_caps_opts_t *opts)
     return total;
 }
 
+size_t ps_caps_order(const ps_caps_opts_t *opts, size_t order[PS_CAPS_MAX_REGIONS])
+{
+    char err[8];
+    if (ps_caps_validate(opts, err, sizeof err) != 0)
+        return 0;
+    size_t addr_order[PS_CAPS_MAX_REGIONS] = { 0 };
+    by_address(opts, addr_order);
+    /* heap_caps_init's list: address order, or (5.5+) each heap, visited in
+     * address order, inserted before the first listed heap at least as long
+     * (sorted_add_to_registered_heaps). Indexes are address-order positions. */
+    ps_idf_heap_t rel;
+    (void)ps_idf_heap(opts->idf, &rel);
+    size_t list[PS_CAPS_MAX_REGIONS], n_list = 0;
+    for (size_t k = 0; k < opts->n; k++) {
+        size_t at = n_list;
+        if (rel.order == PS_ORDER_ASCENDING_LENGTH)
+            for (size_t j = 0; j < n_list; j++)
+                if (opts->regions[addr_order[list[j]]].len >= opts->regions[addr_order[k]].len) {
+                    at = j;
+                    break;
+                }
+        memmove(&list[at + 1], &list[at], (n_list - at) * sizeof list[0]);
+        list[at] = k;
+        n_list++;
+    }
+    /* Then by priority, keeping the list order within one. */
+    size_t n_order = 0;
+    for (int prio = 0; prio < 3; prio++)
+        for (size_t j = 0; j < n_list; j++)
+            if (ps_region_malloc_priority(opts->regions[addr_order[list[j]]].type, opts->idf) == prio)
+                order[n_order++] = list[j];
+    return n_order;
+}
+
+const ps_region_t *ps_caps_first_tried(const ps_caps_opts_t *opts)
+{
+    size_t order[PS_CAPS_MAX_REGIONS], addr_order[PS_CAPS_MAX_REGIONS] = { 0 };
+    if (ps_caps_order(opts, order) == 0)
+        return NULL;
+    by_address(opts, addr_order);
+    return &opts->regions[addr_order[order[0]]];
+}
+
 int ps_caps_init(ps_caps_t **out, void *mem, size_t mem_size, const ps_caps_opts_t *opts, char *err,
                  size_t err_len)
 {
-    if (!out || validate(opts, err, err_len) != 0)
+    if (!out || ps_caps_validate(opts, err, err_len) != 0)
         return -1;
     if (!mem || ((uintptr_t)mem % 8u) != 0 || mem_size < ps_caps_mem_size(opts)) {
         snprintf(err, err_len, "the memory given to the heap regions is missing, misaligned or too small");
@@ -197,30 +346,7 @@ int ps_caps_init(ps_caps_t **out, void *mem, size_t mem_size, const ps_caps_opts
         p += align8(need);
     }
 
-    /* heap_caps_init's list: address order, or (5.5+) each heap, visited in
-     * address order, inserted before the first listed heap at least as long
-     * (sorted_add_to_registered_heaps). */
-    ps_idf_heap_t rel;
-    (void)ps_idf_heap(opts->idf, &rel);
-    size_t list[PS_CAPS_MAX_REGIONS], n_list = 0;
-    for (size_t k = 0; k < c->n; k++) {
-        size_t at = n_list;
-        if (rel.order == PS_ORDER_ASCENDING_LENGTH)
-            for (size_t j = 0; j < n_list; j++)
-                if (c->desc[list[j]].len >= c->desc[k].len) {
-                    at = j;
-                    break;
-                }
-        memmove(&list[at + 1], &list[at], (n_list - at) * sizeof list[0]);
-        list[at] = k;
-        n_list++;
-    }
-    /* Then by priority, keeping the list order within one. */
-    size_t n_order = 0;
-    for (int prio = 0; prio < 3; prio++)
-        for (size_t j = 0; j < n_list; j++)
-            if (ps_region_malloc_priority(c->desc[list[j]].type, opts->idf) == prio)
-                c->order[n_order++] = list[j];
+    (void)ps_caps_order(opts, c->order);
     *out = c;
     return 0;
 }

@@ -67,6 +67,41 @@ typedef struct ps_caps ps_caps_t;
  * for a label the table does not know (unknown release: -2 too). */
 int ps_region_malloc_priority(const char *type, ps_idf_version_t idf);
 
+/*
+ * poolsim's default heap: the regions of a real ESP32-S3 boot log,
+ * tests/data/esp-idf/boot-esp32s3-debug-heap_init.txt (esp-protocols issue
+ * 181): 296,160 B D/IRAM, 60,980 B STACK/DRAM, 32 KiB DRAM, 8 KiB RTCRAM.
+ * Fills regions (at least 4) and returns the count.
+ */
+size_t ps_caps_default_regions(ps_region_t *regions);
+
+/*
+ * The --heap-regions notation: LEN[:TYPE][,LEN[:TYPE]...], LEN in decimal or
+ * 0x-hex, TYPE a boot-log type label (no type: one type for all). The regions
+ * get no addresses: the order given is the address order. 0, or -1 with a
+ * message.
+ */
+int ps_regions_parse(const char *text, ps_region_t *regions, size_t *n, char *err, size_t err_len);
+
+/*
+ * The regions malloc() uses in a release, in their order (IRAM and SPIRAM
+ * ones left out and described in `left_out`, "" when none). 0, or -1 with a
+ * message for a type the release's table does not know, no region left, or
+ * more than PS_CAPS_MAX_REGIONS.
+ */
+int ps_caps_malloc_regions(const ps_region_t *in, size_t n, ps_idf_version_t idf, ps_region_t *out,
+                           size_t *n_out, char *left_out, size_t left_len, char *err, size_t err_len);
+
+/* The checks of ps_caps_init without building anything: 0, or -1 with a message. */
+int ps_caps_validate(const ps_caps_opts_t *opts, char *err, size_t err_len);
+
+/* The try order for opts without building the heap: order[k] is the index,
+ * in address order, of the region tried k-th. The count, 0 for refused opts. */
+size_t ps_caps_order(const ps_caps_opts_t *opts, size_t order[PS_CAPS_MAX_REGIONS]);
+
+/* The region of opts malloc() tries first (NULL for refused opts). */
+const ps_region_t *ps_caps_first_tried(const ps_caps_opts_t *opts);
+
 /* Bytes ps_caps_init needs for opts; 0 when opts are refused. */
 size_t ps_caps_mem_size(const ps_caps_opts_t *opts);
 

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bootlog.h"
 #include "engine.h"
+#include "heapcaps.h"
 #include "planner.h"
 #include "report.h"
 #include "sweep.h"
@@ -37,7 +39,11 @@ typedef struct {
     uint32_t hours;
     ps_engine_cfg_t eng;
     uint32_t interval_min;
-    uint32_t arena;
+    uint32_t arena;           /* 0: not given */
+    const char *idf_text;
+    const char *regions_text;
+    const char *boot_log;
+    char left_out[256];       /* regions of the boot log malloc() does not use */
     const char *poison_name;
     const char *tiers_text;
     const char *csv;
@@ -98,8 +104,14 @@ static const opt_def_t options[] = {
     { "--bg-size", OPT_RANGE, O(wl.background_size), 1, 1u << 24, C_SIM, "MIN:MAX", "background object size (16:2048)" },
     { "--bg-life-s", OPT_RANGE, O(wl.background_life_s), 1, 604800, C_SIM, "MIN:MAX",
       "background object lifetime, s (10:600)" },
+    { "--idf-version", OPT_STR, O(idf_text), 0, 0, C_ALL, "V",
+      "the ESP-IDF release whose heap is modelled, 5.0 .. 6.0.2 (latest)" },
+    { "--boot-log", OPT_STR, O(boot_log), 0, 0, C_ENGINE | C_PLAN, "FILE",
+      "heap regions from a boot log (heap_init lines) or heap_caps_print_heap_info() output" },
+    { "--heap-regions", OPT_STR, O(regions_text), 0, 0, C_ENGINE | C_PLAN, "LIST",
+      "heap regions LEN[:TYPE],... as the boot log gives them (default: an ESP32-S3's, docs/poolsim.md)" },
     { "--arena", OPT_U32, O(arena), PS_HEAP_MIN_ARENA, PS_HEAP_MAX_ARENA, C_ENGINE | C_PLAN, "BYTES",
-      "heap model arena (167936 = 164 KiB)" },
+      "one heap region of this length instead (167936 = the seed's 164 KiB)" },
     { "--poison", OPT_STR, O(poison_name), 0, 0, C_ENGINE | C_PLAN, "MODE",
       "heap poisoning: none, light or comprehensive (none)" },
     { "--tiers", OPT_STR, O(tiers_text), 0, 0, C_ENGINE, "LIST", "pool tiers SIZExCOUNT,... (" PS_DEFAULT_TIERS ")" },
@@ -287,6 +299,51 @@ static int parse_args(opts_t *op, int argc, char **argv)
     return 0;
 }
 
+/* The heap as configured must be one the release can build: checked before
+ * anything runs. The planner counts footprints in the region malloc() tries
+ * first (its size classes depend on the region's size). */
+static int check_heap(opts_t *op)
+{
+    char err[256];
+    ps_caps_opts_t co;
+    memset(&co, 0, sizeof co);
+    co.poison = op->eng.heap.poison;
+    co.idf = op->eng.heap.idf;
+    if (op->eng.n_regions) {
+        co.n = op->eng.n_regions;
+        memcpy(co.regions, op->eng.regions, co.n * sizeof co.regions[0]);
+    } else {
+        co.n = 1;
+        co.regions[0].len = op->arena ? op->arena : PS_HEAP_DEFAULT_ARENA;
+    }
+    if (ps_caps_validate(&co, err, sizeof err)) {
+        fprintf(stderr, "poolsim %s: %s\n", op->cmd, err);
+        return -1;
+    }
+    op->plan.heap = op->eng.heap;
+    op->plan.heap.arena_size = ps_caps_first_tried(&co)->len;
+    return 0;
+}
+
+/* --boot-log FILE: an input (exit 1 when it cannot be read or holds no region). */
+static int load_boot_log(opts_t *op)
+{
+    char err[512];
+    static ps_bootlog_t b;
+    if (ps_bootlog_read_file(&b, op->boot_log, err, sizeof err) ||
+        ps_caps_malloc_regions(b.regions.region, b.regions.n, op->eng.heap.idf, op->eng.regions, &op->eng.n_regions,
+                               op->left_out, sizeof op->left_out, err, sizeof err)) {
+        fprintf(stderr, "poolsim %s: --boot-log %s\n", op->cmd, err);
+        return -1;
+    }
+    FILE *out = op->csv && !strcmp(op->csv, "-") ? stderr : stdout;
+    fprintf(out, "boot log %s: %zu regions (%s%s; %u lines skipped)%s%s\n", op->boot_log, b.regions.n,
+            b.kind == PS_BOOTLOG_HEAP_INIT ? "heap_init lines" : "heap_caps_print_heap_info, no region types",
+            (b.boots > 1 || b.summaries > 1) ? ", the last of several" : "", b.skipped,
+            op->left_out[0] ? "; malloc() does not use " : "", op->left_out);
+    return 0;
+}
+
 /* Values that need more than a range check. */
 static int finish_args(opts_t *op)
 {
@@ -303,9 +360,33 @@ static int finish_args(opts_t *op)
             return -1;
         }
     }
-    op->plan.heap = op->eng.heap;
-    op->eng.heap.arena_size = op->arena;
     char err[256];
+    if (op->idf_text) {
+        ps_idf_heap_t rel;
+        if (ps_idf_parse(op->idf_text, &op->eng.heap.idf) || ps_idf_heap(op->eng.heap.idf, &rel)) {
+            fprintf(stderr, "poolsim %s: --idf-version: '%s' is not a release this model knows; expected one of "
+                            "%s, or latest\n", op->cmd, op->idf_text, ps_idf_known());
+            return -1;
+        }
+    }
+    if ((op->arena != 0) + (op->regions_text != NULL) + (op->boot_log != NULL) > 1) {
+        fprintf(stderr, "poolsim %s: --arena, --heap-regions and --boot-log each give the heap's regions; "
+                        "give one of them\n", op->cmd);
+        return -1;
+    }
+    if (op->regions_text) {
+        ps_region_t given[PS_CAPS_MAX_REGIONS];
+        size_t n;
+        if (ps_regions_parse(op->regions_text, given, &n, err, sizeof err) ||
+            ps_caps_malloc_regions(given, n, op->eng.heap.idf, op->eng.regions, &op->eng.n_regions, op->left_out,
+                                   sizeof op->left_out, err, sizeof err)) {
+            fprintf(stderr, "poolsim %s: --heap-regions: %s\n", op->cmd, err);
+            return -1;
+        }
+    } else if (!op->boot_log && !op->arena) {
+        op->eng.n_regions = ps_caps_default_regions(op->eng.regions);
+    }
+    op->eng.heap.arena_size = op->arena;
     if (ps_tiers_parse(op->tiers_text, op->eng.tiers, &op->eng.n_tiers, err, sizeof err)) {
         fprintf(stderr, "poolsim %s: --tiers: %s\n", op->cmd, err);
         return -1;
@@ -314,7 +395,7 @@ static int finish_args(opts_t *op)
     op->eng.interval_ns = (uint64_t)(op->interval_min ? op->interval_min : 60u) * NS_PER_MIN;
     if (op->levels.max == 0 && op->levels.min == 0)
         op->levels.max = 131072;
-    return 0;
+    return op->boot_log ? 0 : check_heap(op);
 }
 
 /* ---- progress ---- */
@@ -388,6 +469,9 @@ static int report_run(const opts_t *op, const ps_result_t *res, const char *titl
     FILE *out = csv_stdout ? stderr : stdout;
     if (!op->quiet)
         ps_report_table(out, res, &op->eng);
+    ps_report_heap(out, res, &op->eng);
+    if (op->regions_text && op->left_out[0])
+        fprintf(out, "  (malloc() does not use %s)\n", op->left_out);
     ps_report_verdicts(out, res, &op->eng);
     fflush(out);
     if (csv_stdout) {
@@ -499,7 +583,7 @@ static int finish_plan(opts_t *op, ps_source_t src, const char *what)
         return EXIT_INPUT;
     }
     printf("poolsim plan: %s\n", what);
-    ps_report_plan(stdout, &plan, &op->plan, op->arena);
+    ps_report_plan(stdout, &plan, &op->plan, (uint32_t)op->plan.heap.arena_size);
     if (op->heap_search) {
         ps_heap_search_t hs;
         ps_plan_heap_search(src, &plan, &op->eng.heap, &hs);
@@ -623,7 +707,6 @@ int main(int argc, char **argv)
     ps_workload_defaults(&op.wl);
     op.hours = 48;
     op.interval_min = 0; /* 0 = the command's default */
-    op.arena = PS_HEAP_DEFAULT_ARENA;
     op.tiers_text = PS_DEFAULT_TIERS;
     ps_plan_defaults(&op.plan);
     op.level_step = 8192;
@@ -634,6 +717,8 @@ int main(int argc, char **argv)
     }
     if (rc || finish_args(&op))
         return EXIT_USAGE;
+    if (op.boot_log && (load_boot_log(&op) || check_heap(&op)))
+        return EXIT_INPUT;
     if (op.progress || isatty(fileno(stderr)))
         op.eng.progress = progress;
 

@@ -36,7 +36,10 @@ void ps_report_table(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg
 {
     char tiers[400], tb[32];
     pool_label(cfg, tiers, sizeof tiers);
-    fprintf(f, "%10s | %-55s | pools %s\n", "", "heap model (TLSF, ESP-IDF parameters)", tiers);
+    char rel[16], heading[64];
+    snprintf(heading, sizeof heading, "heap (ESP-IDF %s model, %zu region%s)", ps_idf_format(res->idf, rel, sizeof rel),
+             res->n_regions, res->n_regions == 1 ? "" : "s");
+    fprintf(f, "%10s | %-55s | pools %s\n", "", heading, tiers);
     fprintf(f, "%10s | %10s %9s %9s %5s %8s %8s | %10s %8s %8s %8s\n", "time", "total free", "largest",
             "min larg.", "frag", "failed", "live", "free bytes", "largest", "min larg.", "failed");
     for (size_t i = 0; i < res->n_samples; i++) {
@@ -74,6 +77,23 @@ static void trend(FILE *f, const ps_result_t *res, int heap)
             ps_fmt_time(a->t_ns, ta, sizeof ta), ps_fmt_time(b->t_ns, tb, sizeof tb));
 }
 
+void ps_report_heap(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
+{
+    char rel[16];
+    ps_idf_heap_t r;
+    const char *tlsf = ps_idf_heap(res->idf, &r) == 0 ? r.tlsf_commit : "?";
+    fprintf(f, "heap: ESP-IDF %s (tlsf %s)%s, %zu region%s, %" PRIu64 " B, %u B free when fresh; malloc() tries ",
+            ps_idf_format(res->idf, rel, sizeof rel), tlsf,
+            cfg->heap.poison == PS_POISON_LIGHT ? ", light poisoning"
+            : cfg->heap.poison == PS_POISON_COMPREHENSIVE ? ", comprehensive poisoning" : "",
+            res->n_regions, res->n_regions == 1 ? "" : "s", res->heap_len_total, res->heap_initial_free);
+    for (size_t k = 0; k < res->n_regions; k++) {
+        const ps_region_t *g = &res->regions[res->try_order[k]];
+        fprintf(f, "%s%u B%s%s", k ? ", " : "", g->len, g->type[0] ? " " : "", g->type);
+    }
+    fprintf(f, "\n");
+}
+
 void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
 {
     char t1[32], t2[32], tiers[400];
@@ -89,7 +109,9 @@ void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *
                    " zero-size requests (ignored), %" PRIu64 " events out of time order\n",
                 res->unknown_frees, res->reused_addrs, res->zero_allocs, res->out_of_order);
 
-    fprintf(f, "verdict heap (%u B arena): ", res->heap_arena);
+    char rel[16];
+    fprintf(f, "verdict heap (ESP-IDF %s, %" PRIu64 " B in %zu region%s): ", ps_idf_format(res->idf, rel, sizeof rel),
+            res->heap_len_total, res->n_regions, res->n_regions == 1 ? "" : "s");
     if (res->heap_failed) {
         fprintf(f, "FAILS: %" PRIu64 " of %" PRIu64 " allocations failed, the first at %s", res->heap_failed,
                 res->allocs, ps_fmt_time(res->heap_first_fail_ns, t1, sizeof t1));
@@ -103,6 +125,14 @@ void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *
             ps_heap_fragmentation_pct(&res->heap_end));
     trend(f, res, 1);
     fprintf(f, "\n");
+    if (res->n_regions > 1) {
+        fprintf(f, "  allocations served by region (in the order malloc() tries them):");
+        for (size_t k = 0; k < res->n_regions; k++) {
+            size_t i = res->try_order[k];
+            fprintf(f, " %u B%s%s: %" PRIu64 "%s", res->regions[i].len, res->regions[i].type[0] ? " " : "",
+                    res->regions[i].type, res->region_allocs[i], k + 1 < res->n_regions ? ";" : "\n");
+        }
+    }
 
     fprintf(f, "verdict pools (%s, %zu B of storage): ", tiers, res->pool_storage);
     if (res->pool_failed) {
@@ -126,16 +156,23 @@ int ps_report_csv(const char *path, const ps_result_t *res)
         return -1;
     fprintf(f, "t_s,hours,heap_total_free,heap_largest,heap_min_largest,heap_frag_pct,heap_failed,"
                "heap_failed_total,pool_free,pool_largest,pool_min_largest,pool_failed,pool_failed_total,"
-               "live_allocs,live_bytes\n");
+               "live_allocs,live_bytes");
+    /* then free and largest of each region, in address order */
+    for (size_t i = 0; i < res->n_regions; i++)
+        fprintf(f, ",r%zu_free,r%zu_largest", i, i);
+    fprintf(f, "\n");
     for (size_t i = 0; i < res->n_samples; i++) {
         const ps_sample_t *s = &res->samples[i];
         fprintf(f, "%" PRIu64 ".%03" PRIu64 ",%" PRIu64 ".%04" PRIu64 ",%u,%u,%u,%u,%u,%" PRIu64 ",%u,%u,%u,%u,%"
-                   PRIu64 ",%u,%" PRIu64 "\n",
+                   PRIu64 ",%u,%" PRIu64,
                 s->t_ns / NS_PER_S, (s->t_ns % NS_PER_S) / 1000000u, s->t_ns / NS_PER_HOUR,
                 (s->t_ns % NS_PER_HOUR) * 10000u / NS_PER_HOUR, s->heap_free, s->heap_largest,
                 s->heap_min_largest, s->heap_frag_pct, s->heap_failed, s->heap_failed_total, s->pool_free,
                 s->pool_largest, s->pool_min_largest, s->pool_failed, s->pool_failed_total, s->live_allocs,
                 s->live_bytes);
+        for (size_t r = 0; r < res->n_regions; r++)
+            fprintf(f, ",%u,%u", s->region_free[r], s->region_largest[r]);
+        fprintf(f, "\n");
     }
     int bad = ferror(f);
     if (fclose(f) || bad)

@@ -12,10 +12,14 @@
 /* The side-by-side table, one row per sample. */
 void ps_report_table(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg);
 
+/* The heap as modelled: release, regions, the order malloc() tries them. */
+void ps_report_heap(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg);
+
 /* One verdict line per allocator, plus the stream's own counts. */
 void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg);
 
-/* CSV, one row per sample. 0 or -1 (errno set). */
+/* CSV, one row per sample; each heap region's free and largest block at the
+ * end (r0_free, r0_largest, ... in address order). 0 or -1 (errno set). */
 int ps_report_csv(const char *path, const ps_result_t *res);
 
 /*

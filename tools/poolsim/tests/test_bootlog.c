@@ -95,6 +95,15 @@ static void test_esp32s3_debug_log(void **state)
     assert_int_equal(g_b.boots, 1);
     assert_int_equal(g_b.lines, 10);
     assert_int_equal(g_b.skipped, 6);
+    /* poolsim's default heap is this boot log's regions */
+    ps_region_t def[PS_CAPS_MAX_REGIONS];
+    size_t n = ps_caps_default_regions(def);
+    assert_int_equal(n, g_b.regions.n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(def[i].addr, g_b.regions.region[i].addr);
+        assert_int_equal(def[i].len, g_b.regions.region[i].len);
+        assert_string_equal(def[i].type, g_b.regions.region[i].type);
+    }
 }
 
 static void test_esp32s3_v44_log(void **state)

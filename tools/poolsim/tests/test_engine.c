@@ -117,6 +117,61 @@ static void test_footprint_of_a_request_no_heap_serves(void **state)
     ps_result_free(&res);
 }
 
+/* Several regions: malloc()'s order, per-region samples and counts, a
+ * request's footprint in the region that served it; and a heap-only run. */
+static void test_regions(void **state)
+{
+    (void)state;
+    const ps_event_t ev[] = { A(0, 1, 100), A(1 * S, 2, 5000), A(2 * S, 3, 100000), F(3 * S, 1), A(H, 4, 300) };
+    ps_engine_cfg_t cfg;
+    setup_cfg(&cfg, "256x2", 0);
+    assert_int_equal(ps_idf_parse("5.5", &cfg.heap.idf), 0);
+    cfg.n_regions = 2;
+    cfg.regions[0] = (ps_region_t){ 161504, 0x3FC90000u, "" };
+    cfg.regions[1] = (ps_region_t){ 6432, 0x3FCC0000u, "" };
+    ps_array_cursor_t cur;
+    ps_result_t res;
+    char err[200];
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, 5), &res, err, sizeof err), 0);
+    assert_int_equal(res.n_regions, 2);
+    assert_int_equal(res.heap_len_total, 161504 + 6432);
+    assert_int_equal(res.heap_initial_free, 160564 + 6052);
+    /* 5.5+: the shorter region first */
+    assert_int_equal(res.try_order[0], 1);
+    /* 100 and 300 B fit the 6432 B region; 5000 B does too (5.5 rounds it to
+     * 5120 in a region of 8 classes: 5124 of 5948 left); 100000 goes to the big one */
+    assert_int_equal(res.region_allocs[1], 3);
+    assert_int_equal(res.region_allocs[0], 1);
+    assert_int_equal(res.heap_failed, 0);
+    assert_int_equal(res.samples[0].region_free[0], 160564);
+    assert_int_equal(res.samples[0].region_free[1], 6052);
+    assert_int_equal(res.samples[0].region_largest[0], 155648);
+    /* at 1 h: 5000 B, 100000 B and 300 B live (the event at 1 h is in the interval it ends; 300 takes 320 + 4) */
+    assert_int_equal(res.samples[1].region_free[1], 6052u - 5124u - 324u);
+    assert_int_equal(res.samples[1].heap_free, res.samples[1].region_free[0] + res.samples[1].region_free[1]);
+    /* the peak need counts each block in its region, at 1 h: 5124, then 100000's
+     * block in the 161504 B region (4096-byte classes there: 102400) + 4, and 324 */
+    assert_int_equal(res.peak_heap_need, 5124u + 102404u + 324u);
+    ps_result_free(&res);
+    /* the same without the pool: the heap's figures are the same, the pool's are empty */
+    cfg.heap_only = 1;
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, 5), &res, err, sizeof err), 0);
+    assert_int_equal(res.region_allocs[1], 3);
+    assert_int_equal(res.peak_heap_need, 5124u + 102404u + 324u);
+    assert_int_equal(res.pool_failed, 0);
+    assert_int_equal(res.pool_storage, 0);
+    ps_result_free(&res);
+    /* too many regions, a type malloc() does not use */
+    cfg.n_regions = PS_CAPS_MAX_REGIONS + 1u;
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, 5), &res, err, sizeof err), -1);
+    ps_result_free(&res);
+    cfg.n_regions = 2;
+    memcpy(cfg.regions[1].type, "IRAM", 5);
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, 5), &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "IRAM"));
+    ps_result_free(&res);
+}
+
 static void test_bad_config(void **state)
 {
     (void)state;
@@ -130,7 +185,7 @@ static void test_bad_config(void **state)
     ps_result_free(&res);
     setup_cfg(&cfg, "256x2", 16);
     assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, NULL, 0), &res, err, sizeof err), -1);
-    assert_non_null(strstr(err, "arena"));
+    assert_non_null(strstr(err, "cannot make a heap of a 16 B region"));
     ps_result_free(&res);
 }
 
@@ -139,6 +194,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_stream),
         cmocka_unit_test(test_footprint_of_a_request_no_heap_serves),
+        cmocka_unit_test(test_regions),
         cmocka_unit_test(test_bad_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

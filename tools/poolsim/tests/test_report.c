@@ -76,7 +76,7 @@ static void test_verdicts_and_csv(void **state)
     assert_non_null(f);
     ps_report_verdicts(f, &res, &cfg);
     char *out = slurp(f);
-    assert_non_null(strstr(out, "verdict heap (4096 B arena): FAILS: 1 of 3 allocations failed"));
+    assert_non_null(strstr(out, "verdict heap (ESP-IDF 6.0.2, 4096 B in 1 region): FAILS: 1 of 3 allocations failed"));
     assert_non_null(strstr(out, ">4096 B: 1"));
     assert_non_null(strstr(out, "verdict pools (64x1,"));
     assert_non_null(strstr(out, "FAILS: 2 of 3 allocations failed, the first at 0.000 s"));

@@ -1,0 +1,69 @@
+# poolsim's heap options from the command line: --idf-version, --heap-regions,
+# --boot-log, --arena and what each refuses (exit 2 for usage, 1 for an
+# unreadable input). Run as: cmake -DPOOLSIM=path -DWORKDIR=dir -DDATA=tests/data -P cli_heap.cmake
+
+function(expect code fragment)
+    execute_process(COMMAND ${POOLSIM} ${ARGN}
+        WORKING_DIRECTORY ${WORKDIR}
+        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    if(NOT rc EQUAL code)
+        message(FATAL_ERROR "poolsim ${ARGN}: exit ${rc}, expected ${code}\nstdout: ${out}\nstderr: ${err}")
+    endif()
+    string(FIND "${out}${err}" "${fragment}" at)
+    if(at EQUAL -1)
+        message(FATAL_ERROR "poolsim ${ARGN}: output lacks '${fragment}'\nstdout: ${out}\nstderr: ${err}")
+    endif()
+endfunction()
+
+set(csv --csv ${WORKDIR}/cli-heap.csv)
+# --idf-version on every command, refused outside the table
+expect(0 "--idf-version" run --help)
+expect(0 "--idf-version" replay --help)
+expect(0 "--idf-version" plan --help)
+expect(0 "--idf-version" sweep --help)
+expect(2 "is not a release this model knows; expected one of 5.0-5.0.9" run --idf-version 4.4)
+expect(2 "is not a release this model knows" run --idf-version 5.3.9)
+expect(2 "is not a release this model knows" plan --idf-version five)
+expect(0 "heap: ESP-IDF 5.3 (tlsf 8fc595f)" run --hours 1 --quiet --idf-version 5.3 ${csv})
+expect(0 "heap: ESP-IDF 6.0.2 (tlsf 2867f68)" run --hours 1 --quiet ${csv})
+# the default heap: the ESP32-S3 boot log's regions, tried in the release's order
+expect(0 "malloc() tries 60980 B STACK/DRAM, 296160 B D/IRAM, 32768 B DRAM, 8192 B RTCRAM"
+       run --hours 1 --quiet ${csv})
+expect(0 "malloc() tries 296160 B D/IRAM, 60980 B STACK/DRAM, 32768 B DRAM, 8192 B RTCRAM"
+       run --hours 1 --quiet --idf-version 5.4.4 ${csv})
+expect(0 "malloc() tries 60980 B STACK/DRAM, 32768 B DRAM, 296160 B D/IRAM, 8192 B RTCRAM"
+       run --hours 1 --quiet --idf-version 5.1 ${csv})
+# one region, as before
+expect(0 "verdict heap (ESP-IDF 6.0.2, 167936 B in 1 region)" run --hours 1 --quiet --arena 167936 ${csv})
+# --heap-regions
+expect(0 "malloc() tries 6432 B, 161504 B" run --hours 1 --quiet --heap-regions 161504,6432 ${csv})
+expect(0 "malloc() tries 161504 B, 6432 B" run --hours 1 --quiet --heap-regions 0x276E0,6432 --idf-version 5.3 ${csv})
+expect(0 "malloc() does not use 92160 B IRAM" run --hours 1 --quiet --heap-regions 100000,92160:IRAM ${csv})
+expect(2 "--heap-regions: region 0: no length" run --heap-regions x)
+expect(2 "--heap-regions: unexpected" run --heap-regions 100000+2000)
+expect(2 "--heap-regions: region 1 (4096 B): type 'SPM'" run --heap-regions 8192,4096:SPM)
+expect(2 "--heap-regions: no region malloc() can use" run --heap-regions 8192:IRAM)
+expect(2 "cannot make a heap of a 100 B region" run --heap-regions 100)
+expect(2 "cannot make a heap of a 1000 B region" run --arena 1000 --idf-version 5.0)
+expect(2 "each give the heap's regions" run --arena 100000 --heap-regions 100000)
+expect(2 "each give the heap's regions" replay x.tpev --arena 100000 --boot-log y.txt)
+# per-region columns in the CSV
+execute_process(COMMAND ${POOLSIM} run --hours 1 --quiet --heap-regions 100000,50000 ${csv}
+    WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc)
+file(STRINGS ${WORKDIR}/cli-heap.csv lines LIMIT_COUNT 1)
+if(NOT rc EQUAL 0 OR NOT lines MATCHES "live_bytes,r0_free,r0_largest,r1_free,r1_largest$")
+    message(FATAL_ERROR "CSV header: ${lines}")
+endif()
+# --boot-log: a real boot log, a heap summary, and inputs that are not one
+expect(0 "boot log ${DATA}/esp-idf/boot-esp32s3-v4.4.txt: 3 regions (heap_init lines; 56 lines skipped)"
+       run --hours 1 --quiet --boot-log ${DATA}/esp-idf/boot-esp32s3-v4.4.txt ${csv})
+expect(0 "malloc() tries 60980 B STACK/DRAM, 317424 B D/IRAM, 32768 B DRAM"
+       run --hours 1 --quiet --boot-log ${DATA}/esp-idf/boot-esp32s3-v4.4.txt ${csv})
+expect(0 "malloc() does not use 4175147 B SPIRAM"
+       run --hours 1 --quiet --boot-log ${DATA}/esp-idf/heap-info-esp32-psram.txt ${csv})
+expect(0 "malloc() does not use 93108 B IRAM"
+       plan --hours 1 --boot-log ${DATA}/esp-idf/boot-esp32-doc.txt)
+expect(1 "no-such-boot.txt" run --boot-log ${WORKDIR}/no-such-boot.txt)
+expect(1 "no heap region found" run --boot-log ${DATA}/esp-idf/dump-v5.5-doc.txt)
+file(WRITE ${WORKDIR}/cli-bad-boot.txt "I (1) heap_init: At 3FC90000 len 00040000 (25 KiB): D/IRAM\n")
+expect(1 "cli-bad-boot.txt:1: len 0x40000 is 256 KiB" run --boot-log ${WORKDIR}/cli-bad-boot.txt)
