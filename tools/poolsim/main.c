@@ -22,6 +22,7 @@
 #include "heapcaps.h"
 #include "planner.h"
 #include "report.h"
+#include "spread.h"
 #include "sweep.h"
 #include "tiers.h"
 #include "workload.h"
@@ -30,6 +31,7 @@
 #define NS_PER_HOUR (60u * NS_PER_MIN)
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
+#define SPREAD_AUTO UINT32_MAX
 
 /* ---- everything a command line can set ---- */
 
@@ -50,6 +52,8 @@ typedef struct {
     const char *plot;
     int progress;
     int quiet;
+    uint32_t spread;          /* perturbed runs; SPREAD_AUTO until given */
+    ps_spread_cfg_t spread_cfg;
     const char *trace;
     const char *emit;
     /* plan */
@@ -123,6 +127,8 @@ static const opt_def_t options[] = {
     { "--emit-trace", OPT_STR, O(emit), 0, 0, C_RUN, "FILE",
       "also write the generated events in tierpool's plain trace format" },
     { "--quiet", OPT_FLAG, O(quiet), 0, 0, C_RUN | C_REPLAY, NULL, "no table, only the verdicts" },
+    { "--spread", OPT_U32, O(spread), 0, PS_SPREAD_MAX, C_RUN | C_REPLAY, "N",
+      "replay over N perturbed heaps for the range of outcomes, 0 = off (default 8 up to 5 million events)" },
     { "--headroom", OPT_U32, O(plan.headroom_pct), 0, 1000, C_PLAN, "PCT", "blocks above the peak, percent (25)" },
     { "--candidates", OPT_U32, O(plan.max_candidates), 2, 256, C_PLAN, "N", "block sizes considered (64)" },
     { "--max-tiers", OPT_U32, O(plan.max_tiers), 1, TP_CFG_MAX_TIERS, C_PLAN, "N", "tiers at most (16)" },
@@ -463,7 +469,62 @@ static int write_outputs(const opts_t *op, const ps_result_t *res, const char *t
     return 0;
 }
 
-static int report_run(const opts_t *op, const ps_result_t *res, const char *title)
+/* The spread's runs: each perturbed run's stream comes from here. */
+typedef struct {
+    opts_t *op;
+    const ps_trace_t *trace;   /* replay: the loaded trace */
+    ps_trace_cursor_t cur;
+    ps_workload_t *w;          /* run: the workload of the current perturbed run */
+} spread_src_t;
+
+static int spread_source(void *user, unsigned k, ps_source_t *src, char *err, size_t len)
+{
+    spread_src_t *s = user;
+    if (s->op->eng.progress)
+        fprintf(stderr, "\rpoolsim: spread run %u of %u          ", k, s->op->spread_cfg.n);
+    if (s->trace) {
+        *src = ps_source_trace(&s->cur, s->trace);
+        return 0;
+    }
+    ps_workload_cfg_t wl = s->op->wl;
+    wl.seed = s->op->wl.seed + k; /* synthetic runs: a new seed per run */
+    s->w = ps_workload_new(&wl, err, len);
+    if (!s->w)
+        return -1;
+    *src = ps_source_workload(s->w);
+    return 0;
+}
+
+static void spread_done(void *user, unsigned k)
+{
+    spread_src_t *s = user;
+    (void)k;
+    ps_workload_free(s->w);
+    s->w = NULL;
+}
+
+/* Run the spread when asked, or by default for a short stream. 0, 1 (ran), or -1 (message printed). */
+static int maybe_spread(opts_t *op, const ps_result_t *res, spread_src_t *ctx, ps_spread_t *out)
+{
+    uint32_t n = op->spread;
+    if (n == SPREAD_AUTO)
+        n = res->events <= PS_SPREAD_AUTO_EVENTS ? PS_SPREAD_DEFAULT : 0u;
+    if (n == 0)
+        return 0;
+    char err[256];
+    op->spread_cfg.n = n;
+    op->spread_cfg.seeds = ctx->trace == NULL;
+    op->spread_cfg.seed = op->wl.seed;
+    int rc = ps_spread_run(&op->spread_cfg, &op->eng, res, spread_source, spread_done, ctx, out, err, sizeof err);
+    progress_done(op);
+    if (rc) {
+        fprintf(stderr, "poolsim %s: the spread failed: %s\n", op->cmd, err);
+        return -1;
+    }
+    return 1;
+}
+
+static int report_run(const opts_t *op, const ps_result_t *res, const char *title, const ps_spread_t *spread)
 {
     int csv_stdout = op->csv && !strcmp(op->csv, "-");
     FILE *out = csv_stdout ? stderr : stdout;
@@ -472,7 +533,10 @@ static int report_run(const opts_t *op, const ps_result_t *res, const char *titl
     ps_report_heap(out, res, &op->eng);
     if (op->regions_text && op->left_out[0])
         fprintf(out, "  (malloc() does not use %s)\n", op->left_out);
-    ps_report_verdicts(out, res, &op->eng);
+    ps_report_verdicts(out, res, &op->eng, spread, &op->spread_cfg);
+    if (!spread && op->spread == SPREAD_AUTO)
+        fprintf(out, "spread: off for a stream of %" PRIu64 " events (on by default up to %u); --spread %u gives "
+                     "the range of outcomes\n", res->events, PS_SPREAD_AUTO_EVENTS, PS_SPREAD_DEFAULT);
     fflush(out);
     if (csv_stdout) {
         if (ps_report_csv("/dev/stdout", res)) {
@@ -528,9 +592,16 @@ static int cmd_run(opts_t *op)
         ps_result_free(&res);
         return EXIT_INPUT;
     }
+    static ps_spread_t spread;
+    spread_src_t ctx = { op, NULL, { NULL, 0 }, NULL };
+    int spread_rc = maybe_spread(op, &res, &ctx, &spread);
+    if (spread_rc < 0) {
+        ps_result_free(&res);
+        return EXIT_INPUT;
+    }
     char title[128];
     snprintf(title, sizeof title, "poolsim run, seed %" PRIu64 ", %u h", op->wl.seed, op->hours);
-    rc = report_run(op, &res, title);
+    rc = report_run(op, &res, title, spread_rc ? &spread : NULL);
     ps_result_free(&res);
     return rc;
 }
@@ -561,9 +632,17 @@ static int cmd_replay(opts_t *op)
         ps_trace_free(&tr);
         return EXIT_INPUT;
     }
+    static ps_spread_t spread;
+    spread_src_t ctx = { op, &tr, { NULL, 0 }, NULL };
+    int spread_rc = maybe_spread(op, &res, &ctx, &spread);
+    if (spread_rc < 0) {
+        ps_result_free(&res);
+        ps_trace_free(&tr);
+        return EXIT_INPUT;
+    }
     char title[300];
     snprintf(title, sizeof title, "poolsim replay %s", op->trace);
-    rc = report_run(op, &res, title);
+    rc = report_run(op, &res, title, spread_rc ? &spread : NULL);
     ps_result_free(&res);
     ps_trace_free(&tr);
     return rc;
@@ -710,6 +789,8 @@ int main(int argc, char **argv)
     op.tiers_text = PS_DEFAULT_TIERS;
     ps_plan_defaults(&op.plan);
     op.level_step = 8192;
+    op.spread = SPREAD_AUTO;
+    ps_spread_defaults(&op.spread_cfg);
     int rc = parse_args(&op, argc - 2, argv + 2);
     if (rc == 1) {
         usage_cmd(stdout, op.cmd);

@@ -94,7 +94,33 @@ void ps_report_heap(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
     fprintf(f, "\n");
 }
 
-void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
+/* The spread's line under the heap verdict. */
+static void spread_line(FILE *f, const ps_spread_t *s, const ps_spread_cfg_t *c)
+{
+    char a[32], b[32], m[32];
+    fprintf(f, "  spread over %u runs (this one and %u with the longest region -%u..+%u B, a start-up block of "
+               "0..%u B",
+            s->runs, s->runs - 1u, c->region_delta_max, c->region_delta_max, c->startup_max);
+    if (c->seeds)
+        fprintf(f, ", seeds %" PRIu64 "..%" PRIu64, c->seed + 1u, c->seed + s->runs - 1u);
+    fprintf(f, "): ");
+    if (!s->runs_failing) {
+        fprintf(f, "no failure in any run\n");
+        return;
+    }
+    fprintf(f, "heap failures %" PRIu64 "..%" PRIu64 " (median %" PRIu64 "), %u of %u runs fail",
+            s->failed_min, s->failed_max, s->failed_median, s->runs_failing, s->runs);
+    fprintf(f, "; first failure %s..%s (median %s)", ps_fmt_time(s->first_min, a, sizeof a),
+            ps_fmt_time(s->first_max, b, sizeof b), ps_fmt_time(s->first_median, m, sizeof m));
+    if (s->sensitive)
+        fprintf(f, "; SENSITIVE: a few hundred bytes change the outcome, so the figures above are one draw "
+                   "from this range\n");
+    else
+        fprintf(f, "; stable across the runs\n");
+}
+
+void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg, const ps_spread_t *spread,
+                        const ps_spread_cfg_t *spread_cfg)
 {
     char t1[32], t2[32], tiers[400];
     pool_label(cfg, tiers, sizeof tiers);
@@ -125,6 +151,8 @@ void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *
             ps_heap_fragmentation_pct(&res->heap_end));
     trend(f, res, 1);
     fprintf(f, "\n");
+    if (spread && spread_cfg)
+        spread_line(f, spread, spread_cfg);
     if (res->n_regions > 1) {
         fprintf(f, "  allocations served by region (in the order malloc() tries them):");
         for (size_t k = 0; k < res->n_regions; k++) {

@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "planner.h"
+#include "spread.h"
 #include "ps_trace.h"
 #include "sweep.h"
 
@@ -15,8 +16,10 @@ void ps_report_table(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg
 /* The heap as modelled: release, regions, the order malloc() tries them. */
 void ps_report_heap(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg);
 
-/* One verdict line per allocator, plus the stream's own counts. */
-void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg);
+/* One verdict line per allocator, plus the stream's own counts; with a spread
+ * (NULL: none), its range under the heap's verdict. */
+void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg, const ps_spread_t *spread,
+                        const ps_spread_cfg_t *spread_cfg);
 
 /* CSV, one row per sample; each heap region's free and largest block at the
  * end (r0_free, r0_largest, ... in address order). 0 or -1 (errno set). */

@@ -67,3 +67,15 @@ expect(1 "no-such-boot.txt" run --boot-log ${WORKDIR}/no-such-boot.txt)
 expect(1 "no heap region found" run --boot-log ${DATA}/esp-idf/dump-v5.5-doc.txt)
 file(WRITE ${WORKDIR}/cli-bad-boot.txt "I (1) heap_init: At 3FC90000 len 00040000 (25 KiB): D/IRAM\n")
 expect(1 "cli-bad-boot.txt:1: len 0x40000 is 256 KiB" run --boot-log ${WORKDIR}/cli-bad-boot.txt)
+# --spread: on by default for a short run, N perturbed runs, off with 0
+expect(0 "spread over 9 runs (this one and 8 with the longest region -512..+512 B, a start-up block of 0..1024 B, seeds 2..9): no failure in any run"
+       run --hours 1 --quiet ${csv})
+expect(0 "spread over 3 runs" run --hours 1 --quiet --spread 2 ${csv})
+expect(2 "expected an integer in 0..64" run --spread 65)
+execute_process(COMMAND ${POOLSIM} run --hours 1 --quiet --spread 0 ${csv}
+    WORKING_DIRECTORY ${WORKDIR} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR out MATCHES "spread")
+    message(FATAL_ERROR "--spread 0 still spreads: ${out}")
+endif()
+# a saturated single region: the range, marked sensitive
+expect(0 "SENSITIVE" run --hours 6 --quiet --arena 100000 --background 40000 --spread 4 ${csv})

@@ -74,7 +74,7 @@ static void test_verdicts_and_csv(void **state)
     assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, 3), &res, err, sizeof err), 0);
     FILE *f = tmpfile();
     assert_non_null(f);
-    ps_report_verdicts(f, &res, &cfg);
+    ps_report_verdicts(f, &res, &cfg, NULL, NULL);
     char *out = slurp(f);
     assert_non_null(strstr(out, "verdict heap (ESP-IDF 6.0.2, 4096 B in 1 region): FAILS: 1 of 3 allocations failed"));
     assert_non_null(strstr(out, ">4096 B: 1"));
