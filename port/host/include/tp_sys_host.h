@@ -1,5 +1,6 @@
-/*
- * tp_sys_host.h - test and simulation controls of the host system port
+/**
+ * @file tp_sys_host.h
+ * Test and simulation controls of the host system port
  * (port/host/tp_sys_host.c, library tierpool_host_sys). Host only.
  *
  * The system heap is whatever the program installs with tp_sys_host_set_heap
@@ -20,80 +21,126 @@
 extern "C" {
 #endif
 
-/* Bytes of the persistent region on the host. */
+/** Bytes of the persistent region on the host. */
 #define TP_SYS_HOST_PERSIST_BYTES ((size_t)2048u)
 
-/*
+/**
  * A system heap for the host port: what tp_sys_heap_info, tp_sys_heap_free,
  * tp_sys_heap_alloc and tp_sys_heap_release use for TP_MEM_INTERNAL and
  * TP_MEM_DMA (DMA-capable memory is part of internal RAM, as on an ESP32).
  * TP_MEM_SPIRAM is never supported on the host.
  */
 typedef struct {
-    /* size bytes, or NULL when the heap cannot provide them. */
+    /** Allocate size bytes; NULL when the heap cannot provide them. */
     void *(*alloc)(void *ctx, size_t size);
-    /* Give back a non-NULL pointer alloc returned. */
+    /** Give back a non-NULL pointer alloc returned. */
     void (*release)(void *ctx, void *ptr);
-    /* The heap's figures now (every field of tp_heap_info_t). */
+    /** The heap's figures now (every field of tp_heap_info_t). */
     void (*info)(void *ctx, tp_heap_info_t *out);
-    void *ctx; /* passed to the three functions */
+    void *ctx; /**< passed to the three functions */
 } tp_sys_host_heap_t;
 
-/*
- * Install the system heap (the structure is copied). NULL removes it: without
- * a heap, tp_sys_heap_info returns TP_ERR_UNSUPPORTED, tp_sys_heap_free 0 and
- * tp_sys_heap_alloc NULL, as on a port that knows no heap.
- * TP_ERR_INVALID_ARG when one of the three functions is NULL (nothing changes).
+/**
+ * Install the system heap. Without one, tp_sys_heap_info returns
+ * TP_ERR_UNSUPPORTED, tp_sys_heap_free 0 and tp_sys_heap_alloc NULL, as on a
+ * port that knows no heap.
+ * @param heap  the heap (copied); NULL removes the installed one
+ * @retval TP_OK               installed (or removed)
+ * @retval TP_ERR_INVALID_ARG  one of the three functions is NULL; nothing changes
  */
 tp_err_t tp_sys_host_set_heap(const tp_sys_host_heap_t *heap);
 
-/*
- * Use `path` as the persistent file (NULL = memory only). Simulates a boot:
+/**
+ * Use a file as the persistent region's backing store, and simulate a boot:
  * the region is loaded from the file if it exists and has the right size,
- * else filled with a garbage pattern (power-on). Returns TP_ERR_IO when the
- * file exists but cannot be read (the region is then garbage).
- * The path is copied (up to 255 characters, else TP_ERR_INVALID_ARG).
+ * else filled with a garbage pattern (power-on).
+ * @param path  the file (copied, up to 255 characters); NULL = memory only
+ * @retval TP_OK               done (no file yet is a power-on, not an error)
+ * @retval TP_ERR_INVALID_ARG  path longer than 255 characters
+ * @retval TP_ERR_IO           the file exists but cannot be read (the region is garbage)
  */
 tp_err_t tp_sys_host_set_persist_path(const char *path);
 
-/* Fill the region with pseudo-random garbage (a power-on), not flushed. */
+/**
+ * Fill the region with pseudo-random garbage, as after a power-on (not flushed).
+ * @param seed  the pattern's seed (0 picks a fixed one)
+ */
 void tp_sys_host_persist_garbage(uint32_t seed);
 
-/* Installed reboot handler (NULL = exit(3)). tp_sys_reboot calls it and returns. */
+/**
+ * Install what tp_sys_reboot calls; tp_sys_reboot then returns.
+ * @param fn    the handler; NULL = exit(3)
+ * @param user  passed to fn
+ */
 void tp_sys_host_set_reboot_handler(void (*fn)(void *user), void *user);
-/* Reboots requested so far. */
+
+/**
+ * Reboots requested so far.
+ * @return calls of tp_sys_reboot since tp_sys_host_reset_controls
+ */
 uint32_t tp_sys_host_reboots(void);
 
-/* Simulated clock. */
+/**
+ * Set the simulated clock (it moves only when told).
+ * @param t  what tp_sys_time_us returns from now on
+ */
 void tp_sys_host_set_time_us(uint64_t t);
+
+/**
+ * Advance the simulated clock.
+ * @param dt  microseconds to add
+ */
 void tp_sys_host_advance_us(uint64_t dt);
 
-/* What tp_sys_task_name / tp_sys_task_id return (name copied, up to 31 chars). */
+/**
+ * Set what tp_sys_task_name and tp_sys_task_id return.
+ * @param id    the task id
+ * @param name  the task name (copied, up to 31 characters); NULL = ""
+ */
 void tp_sys_host_set_task(uint32_t id, const char *name);
 
-/* Pretend to be in an ISR (1) or not (0). */
+/**
+ * Pretend to be in an ISR or not (what tp_sys_in_isr returns).
+ * @param in_isr  1 or 0
+ */
 void tp_sys_host_set_in_isr(int in_isr);
 
-/*
- * Unused stack of a task for tp_sys_stack_unused (up to 8 tasks; a known name
- * is updated). TP_ERR_NO_MEM when full; TP_ERR_INVALID_ARG for a NULL/long name.
+/**
+ * Set a task's unused stack for tp_sys_stack_unused (up to 8 tasks; a known
+ * name is updated).
+ * @param name          the task's name (up to 31 characters)
+ * @param unused_bytes  its unused stack
+ * @retval TP_OK               set
+ * @retval TP_ERR_INVALID_ARG  name NULL or too long
+ * @retval TP_ERR_NO_MEM       8 tasks already known
  */
 tp_err_t tp_sys_host_set_stack_unused(const char *name, uint32_t unused_bytes);
 
-/* What tp_sys_reset_reason returns. */
+/**
+ * Set what tp_sys_reset_reason returns.
+ * @param r  the reason
+ */
 void tp_sys_host_set_reset_reason(tp_reset_reason_t r);
 
-/* Log sink (NULL = stdout, "<E|W|I> line\n"); level as tp_sys_log. */
+/**
+ * Install the log sink.
+ * @param fn    called with each line (level as tp_sys_log); NULL = stdout, "<E|W|I> line"
+ * @param user  passed to fn
+ */
 void tp_sys_host_set_log(void (*fn)(int level, const char *line, void *user), void *user);
 
-/*
- * A fault as a target's hook would report it: calls the handler installed with
- * tp_sys_set_fault_handler (if any) with the current task's name.
+/**
+ * A fault as a target's hook would report it: calls the handler installed
+ * with tp_sys_set_fault_handler (if any) with the current task's name.
+ * @param fault   what happened
+ * @param detail  passed on
  */
 void tp_sys_host_raise_fault(tp_fault_t fault, uint32_t detail);
 
-/* Forget tasks, stack table, ISR flag, clock, reboot count, log sink, reboot
- * and fault handlers (not the heap or the region): a new boot. */
+/**
+ * A new boot: forget tasks, stack table, ISR flag, clock, reboot count, log
+ * sink, reboot and fault handlers (not the heap or the persistent region).
+ */
 void tp_sys_host_reset_controls(void);
 
 #ifdef __cplusplus
