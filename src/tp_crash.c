@@ -69,6 +69,7 @@ tp_err_t tp_crash_register_pool(tp_pool_t *pool)
         return TP_ERR_NO_MEM;
     }
     g_pools[g_n_pools++] = pool;
+    TP_CFG_ASSERT(g_n_pools <= TP_CFG_CRASH_POOLS);
     return TP_OK;
 }
 
@@ -155,6 +156,7 @@ tp_err_t tp_crash_write(tp_crash_reason_t reason, const char *task_name, uint32_
     rec->n_pools = g_n_pools;
     for (uint32_t i = 0; i < g_n_pools; i++) {
         snap_pool(g_pools[i], &rec->pool[i]);
+        TP_CFG_ASSERT(rec->pool[i].n_tiers <= TP_CFG_CRASH_TIERS);
     }
     /* The ring, oldest first. No lock: a panic may interrupt a writer. */
     const uint32_t total = g_ops;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "../include/tp_config.h"
 #include "../include/tp_sys.h"
 
 int tp__copy_str(char *dst, size_t size, const char *src)
@@ -54,6 +55,7 @@ void tp__out_printf(tp__out_t *o, const char *fmt, ...)
         }
     }
     va_end(ap);
+    TP_CFG_ASSERT(o->size == 0u || o->len < o->size); /* room for the NUL, always */
 }
 
 uint32_t tp__crc32(uint32_t crc, const void *data, size_t len)

@@ -77,6 +77,7 @@ tp_err_t tp_gate_check(tp_gate_t *gate)
     }
     gate->next_retry_us = now + gate->backoff_us;
     log_deferral(gate);
+    TP_CFG_ASSERT(gate->backoff_us <= gate->cfg.backoff_max_us);
     gate->backoff_us = gate->backoff_us > gate->cfg.backoff_max_us / 2u ? gate->cfg.backoff_max_us
                                                                         : gate->backoff_us * 2u;
     if (gate->cfg.max_attempts != 0u && gate->attempts >= gate->cfg.max_attempts) {

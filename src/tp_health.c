@@ -79,6 +79,7 @@ tp_err_t tp_health_add_pool(tp_health_t *h, tp_pool_t *pool, const char *name)
         return TP_ERR_NO_MEM;
     }
     tp_health_pool_t *p = &h->pools[h->n_pools++];
+    TP_CFG_ASSERT(h->n_pools <= TP_CFG_HEALTH_POOLS);
     memset(p, 0, sizeof *p);
     p->pool = pool;
     p->name = name != NULL ? name : "";
@@ -138,6 +139,7 @@ static uint32_t frag_pct(uint32_t free_bytes, uint32_t largest)
             ratio = 100u;
         }
     }
+    TP_CFG_ASSERT(ratio <= 100u);
     return 100u - ratio;
 }
 
@@ -229,6 +231,7 @@ static tp_health_state_t judge(tp_health_state_t cur, uint32_t v, uint32_t warn,
         return raw;
     }
     /* Getting better: leave a state only with the margin; never above cur. */
+    TP_CFG_ASSERT(eased <= TP_HEALTH_CRITICAL && cur <= TP_HEALTH_CRITICAL);
     return eased < cur ? eased : cur;
 }
 

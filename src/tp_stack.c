@@ -87,6 +87,7 @@ tp_err_t tp_stack_register(const char *name, uint32_t size_bytes)
         t = &g_tasks[g_n_tasks];
         (void)tp__copy_str(t->name, sizeof t->name, name);
         g_n_tasks++;
+        TP_CFG_ASSERT(g_n_tasks <= TP_CFG_STACK_TASKS);
     }
     t->size = size_bytes;
     return TP_OK;
@@ -233,6 +234,9 @@ tp_err_t tp_stack_note_overflow(const char *name, uint32_t old_bytes)
     e->size = grown;
     tab->crc = 0;
     tab->crc = table_crc(tab);
+    TP_CFG_ASSERT(tab->n >= 1u && tab->n <= TP_CFG_STACK_PERSIST);
+    TP_CFG_ASSERT(e->size >= base);          /* a stack never shrinks */
+    TP_CFG_ASSERT(valid_table() == tab);     /* the CRC covers what was stored */
     return tp_sys_persist_flush() == TP_OK ? TP_OK : TP_ERR_IO;
 }
 
