@@ -14,4 +14,11 @@ set(TP_DIAG_SOURCES
     src/tp_gate.c
     src/tp_track.c
 )
+# Application pieces (portable): frame intake, item store, DMA buffer sets, LED double buffer.
+set(TP_APP_SOURCES
+    src/tp_frame.c
+    src/tp_store.c
+    src/tp_dma.c
+    src/tp_ledbuf.c
+)
 set(TP_PORT_HOST_SOURCES port/host/tp_port_host.c)

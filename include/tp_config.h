@@ -349,6 +349,53 @@
 #endif
 
 /* ======================================================================
+ * Application pieces: item store, DMA buffer sets
+ * (tp_store.h, tp_dma.h; tp_frame.h and tp_ledbuf.h have no options)
+ * ====================================================================== */
+
+/**
+ * @def TP_CFG_STORE_KEY_LEN
+ * @brief Bytes of an item key in a tp_store_t, the terminating NUL included,
+ * so keys of up to TP_CFG_STORE_KEY_LEN - 1 characters (default 32, 2..256).
+ * Every slot of every store costs that many bytes.
+ */
+#ifndef TP_CFG_STORE_KEY_LEN
+#define TP_CFG_STORE_KEY_LEN 32
+#endif
+
+/**
+ * @def TP_CFG_STORE_MAX_SLOTS
+ * @brief Slots inside every tp_store_t (default 16, 2..255): its capacity
+ * (items kept) plus the pins it allows (an item removed while pinned waits in
+ * a slot for its last pin). A slot costs TP_CFG_STORE_KEY_LEN + 17 bytes on a
+ * 32-bit target.
+ */
+#ifndef TP_CFG_STORE_MAX_SLOTS
+#define TP_CFG_STORE_MAX_SLOTS 16
+#endif
+
+/**
+ * @def TP_CFG_DMA_MAX_BUFFERS
+ * @brief Buffers (or TX/RX pairs) one tp_dma_set_t can manage (default 8,
+ * 1..32: its free set is one 32-bit word).
+ */
+#ifndef TP_CFG_DMA_MAX_BUFFERS
+#define TP_CFG_DMA_MAX_BUFFERS 8
+#endif
+
+/**
+ * @def TP_CFG_DMA_ALIGN
+ * @brief Alignment of every DMA buffer, and the multiple its size is rounded
+ * up to (default 4, a power of two within 1..64). ESP32-S3 GDMA on internal
+ * RAM needs 4; buffers in PSRAM or behind a data cache need the cache line
+ * (32 or 64), so that a write-back or invalidate of one buffer never touches
+ * its neighbour.
+ */
+#ifndef TP_CFG_DMA_ALIGN
+#define TP_CFG_DMA_ALIGN 4
+#endif
+
+/* ======================================================================
  * Port
  * ====================================================================== */
 
@@ -461,6 +508,18 @@
 #endif
 #if TP_CFG_HEALTH_LARGEST_INTERVAL_MS < 1 || TP_CFG_HEALTH_LARGEST_INTERVAL_MS > 4294967
 #error "TP_CFG_HEALTH_LARGEST_INTERVAL_MS must be within 1..4294967 (the interval is kept in us, 32 bits)"
+#endif
+#if TP_CFG_STORE_KEY_LEN < 2 || TP_CFG_STORE_KEY_LEN > 256
+#error "TP_CFG_STORE_KEY_LEN must be within 2..256"
+#endif
+#if TP_CFG_STORE_MAX_SLOTS < 2 || TP_CFG_STORE_MAX_SLOTS > 255
+#error "TP_CFG_STORE_MAX_SLOTS must be within 2..255"
+#endif
+#if TP_CFG_DMA_MAX_BUFFERS < 1 || TP_CFG_DMA_MAX_BUFFERS > 32
+#error "TP_CFG_DMA_MAX_BUFFERS must be within 1..32"
+#endif
+#if TP_CFG_DMA_ALIGN < 1 || TP_CFG_DMA_ALIGN > 64 || (TP_CFG_DMA_ALIGN & (TP_CFG_DMA_ALIGN - 1)) != 0
+#error "TP_CFG_DMA_ALIGN must be a power of two within 1..64"
 #endif
 #if TP_PORT_LOCK_WORDS < 1
 #error "TP_PORT_LOCK_WORDS must be at least 1"

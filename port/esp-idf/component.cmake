@@ -2,7 +2,7 @@
 # top-level CMakeLists.txt when ESP-IDF builds it (ESP_PLATFORM is set).
 # The source lists come from cmake/tierpool_sources.cmake, like every other build.
 set(tp_root ${CMAKE_CURRENT_LIST_DIR}/../..)
-set(tp_srcs ${TP_CORE_SOURCES} ${TP_DIAG_SOURCES})
+set(tp_srcs ${TP_CORE_SOURCES} ${TP_DIAG_SOURCES} ${TP_APP_SOURCES})
 list(TRANSFORM tp_srcs PREPEND ${tp_root}/)
 
 idf_component_register(

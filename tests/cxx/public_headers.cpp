@@ -6,9 +6,13 @@
  */
 #include "tierpool.h"
 #include "tp_crash.h"
+#include "tp_dma.h"
+#include "tp_frame.h"
 #include "tp_gate.h"
 #include "tp_health.h"
+#include "tp_ledbuf.h"
 #include "tp_stack.h"
+#include "tp_store.h"
 #include "tp_sys.h"
 #include "tp_track.h"
 #ifdef ESP_PLATFORM
@@ -20,6 +24,9 @@ TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(3, 256 * 64 + 1024 * 24 + 
 static_assert(__alignof__(storage) == TP_CFG_STORAGE_ALIGN, "storage alignment (GNU alignof of an object)");
 static_assert(TP_POOL_META_BYTES(100) == 200, "2 bytes of links per block");
 static tp_pool_t pool;
+TP_DMA_STORAGE_DEFINE(dma_storage, 2, 181, 1);
+static_assert(sizeof dma_storage == 2 * 2 * TP_DMA_BUFFER_BYTES(181), "DMA pairs");
+static tp_dma_set_t dma;
 
 #ifdef ESP_PLATFORM
 TP_ESPIDF_PSRAM_STORAGE_DEFINE(psram_blocks, 256 * 64 + 1024 * 24 + 4096 * 12, 100);
@@ -39,6 +46,9 @@ int use_from_cxx()
         return 1;
     }
 #endif
+    if (tp_dma_init(&dma, dma_storage, sizeof dma_storage, 2, 181, 1) != TP_OK) {
+        return 1;
+    }
     void *p = TP_ALLOC(&pool, 100);
     return TP_FREE(&pool, p) == TP_OK ? 0 : 1;
 }

@@ -1,0 +1,149 @@
+/*
+ * tp_ledbuf.c - LED frame double buffer (see tp_ledbuf.h).
+ *
+ * State: which buffer is the front, the back buffer's state (EMPTY: nothing
+ * new in it; RENDERING: a task is writing it; READY: a complete frame waits
+ * for a transfer) and whether a transfer of the front is running. Rules:
+ *   L1  only tp_ledbuf_tx_begin changes the front, and only when no transfer
+ *       runs and the back is READY;
+ *   L2  the renderer only ever gets the back buffer, so it never writes the
+ *       buffer a transfer reads (the front);
+ *   L3  every transition happens inside the critical section.
+ */
+#include "../include/tp_ledbuf.h"
+
+#include <string.h>
+
+#define LEDBUF_MAGIC 0x6c656431u /* "led1" */
+
+enum { BACK_EMPTY = 0, BACK_RENDERING = 1, BACK_READY = 2 };
+
+#if TP_CFG_THREAD_SAFE
+#define LB_LOCK(lb) tp_irqstate_t irq_state_ = tp_port_enter(&(lb)->lock)
+#define LB_UNLOCK(lb) tp_port_exit(&(lb)->lock, irq_state_)
+#else
+#define LB_LOCK(lb) ((void)(lb))
+#define LB_UNLOCK(lb) ((void)(lb))
+#endif
+
+static int ready(const tp_ledbuf_t *lb)
+{
+    return lb != NULL && lb->magic == LEDBUF_MAGIC;
+}
+
+tp_err_t tp_ledbuf_init(tp_ledbuf_t *lb, void *a, void *b, size_t size)
+{
+    if (lb == NULL || a == NULL || b == NULL || size == 0u || size > UINT32_MAX) {
+        return TP_ERR_INVALID_ARG;
+    }
+    const uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
+    if ((pa < pb && pb - pa < size) || (pb <= pa && pa - pb < size)) {
+        return TP_ERR_INVALID_ARG; /* overlapping (or the same) buffers */
+    }
+    memset(lb, 0, sizeof *lb);
+    lb->buf[0] = (uint8_t *)a;
+    lb->buf[1] = (uint8_t *)b;
+    lb->size = (uint32_t)size;
+    memset(a, 0, size);
+    memset(b, 0, size);
+#if TP_CFG_THREAD_SAFE
+    tp_port_lock_init(&lb->lock);
+#endif
+    lb->magic = LEDBUF_MAGIC;
+    return TP_OK;
+}
+
+uint8_t *tp_ledbuf_render_begin(tp_ledbuf_t *lb)
+{
+    if (!ready(lb)) {
+        return NULL;
+    }
+    uint8_t *back = NULL;
+    LB_LOCK(lb);
+    if (lb->back_state == BACK_RENDERING) {
+        lb->st.misuse++;
+    } else {
+        if (lb->back_state == BACK_READY) {
+            lb->st.dropped++; /* no transfer took it: it is about to be rendered over */
+        }
+        lb->back_state = BACK_RENDERING;
+        back = lb->buf[lb->front ^ 1u];
+    }
+    LB_UNLOCK(lb);
+    return back;
+}
+
+tp_err_t tp_ledbuf_render_end(tp_ledbuf_t *lb)
+{
+    if (!ready(lb)) {
+        return TP_ERR_INVALID_ARG;
+    }
+    tp_err_t err = TP_OK;
+    LB_LOCK(lb);
+    if (lb->back_state != BACK_RENDERING) {
+        lb->st.misuse++;
+        err = TP_ERR_INVALID_ARG;
+    } else {
+        lb->back_state = BACK_READY;
+        lb->st.rendered++;
+    }
+    LB_UNLOCK(lb);
+    return err;
+}
+
+const uint8_t *tp_ledbuf_tx_begin(tp_ledbuf_t *lb)
+{
+    if (!ready(lb)) {
+        return NULL;
+    }
+    const uint8_t *tx = NULL;
+    LB_LOCK(lb);
+    if (lb->tx_active) {
+        lb->st.busy++;
+    } else {
+        if (lb->back_state == BACK_READY) {
+            lb->front ^= 1u;
+            lb->back_state = BACK_EMPTY;
+            lb->st.shown++;
+        } else {
+            lb->st.repeated++;
+        }
+        lb->tx_active = 1;
+        tx = lb->buf[lb->front];
+    }
+    LB_UNLOCK(lb);
+    return tx;
+}
+
+tp_err_t tp_ledbuf_tx_done(tp_ledbuf_t *lb)
+{
+    if (!ready(lb)) {
+        return TP_ERR_INVALID_ARG;
+    }
+    tp_err_t err = TP_OK;
+    LB_LOCK(lb);
+    if (!lb->tx_active) {
+        lb->st.misuse++;
+        err = TP_ERR_INVALID_ARG;
+    } else {
+        lb->tx_active = 0;
+    }
+    LB_UNLOCK(lb);
+    return err;
+}
+
+size_t tp_ledbuf_size(const tp_ledbuf_t *lb)
+{
+    return ready(lb) ? lb->size : 0u;
+}
+
+tp_err_t tp_ledbuf_stats(tp_ledbuf_t *lb, tp_ledbuf_stats_t *out)
+{
+    if (!ready(lb) || out == NULL) {
+        return TP_ERR_INVALID_ARG;
+    }
+    LB_LOCK(lb);
+    *out = lb->st;
+    LB_UNLOCK(lb);
+    return TP_OK;
+}
