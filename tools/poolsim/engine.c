@@ -148,7 +148,10 @@ static int on_alloc(run_t *r, const ps_event_t *ev)
     res->allocs++;
     int region;
     void *hp = ps_caps_alloc(r->heap, ev->size, &region);
-    void *pp = r->pool ? tp_alloc(r->pool, ev->size) : NULL;
+    int to_pool = r->pool && !(ev->task < 64u && ((r->cfg->heap_only_tasks >> ev->task) & 1u));
+    void *pp = to_pool ? tp_alloc(r->pool, ev->size) : NULL;
+    if (to_pool)
+        res->pool_allocs++;
     if (hp)
         res->region_allocs[region]++;
     unsigned b = ps_size_bucket(ev->size);
@@ -157,7 +160,7 @@ static int on_alloc(run_t *r, const ps_event_t *ev)
             res->heap_first_fail_ns = ev->t_ns;
         res->heap_failed_by[b]++;
     }
-    if (!pp && r->pool) {
+    if (!pp && to_pool) {
         if (res->pool_failed++ == 0)
             res->pool_first_fail_ns = ev->t_ns;
         res->pool_failed_by[b]++;

@@ -23,6 +23,8 @@ typedef struct {
     ps_region_t regions[PS_CAPS_MAX_REGIONS]; /* the heap's regions, as a boot log lists them */
     size_t n_regions;       /* 0: one region of heap.arena_size (0 = PS_HEAP_DEFAULT_ARENA) */
     int heap_only;          /* 1: no pool (runs that only look at the heap, e.g. the spread's) */
+    uint64_t heap_only_tasks; /* bit t: events of task t go to the heap only (a network stack's own
+                                 allocations, which the application's pools would not take) */
     tp_tier_t tiers[TP_CFG_MAX_TIERS];
     size_t n_tiers;
     uint64_t interval_ns;   /* sampling interval; 0 = one hour */
@@ -57,6 +59,7 @@ typedef struct {
     ps_sample_t *samples;
     size_t n_samples, cap_samples;
     uint64_t events, allocs, frees;
+    uint64_t pool_allocs;     /* the allocations offered to the pool (heap_only_tasks excluded) */
     uint64_t unknown_frees;   /* free of an address not live in the stream */
     uint64_t reused_addrs;    /* alloc of an address still live (a lost free); the old block is freed first */
     uint64_t zero_allocs;     /* size-0 requests, ignored */

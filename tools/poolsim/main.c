@@ -108,6 +108,13 @@ static const opt_def_t options[] = {
     { "--bg-size", OPT_RANGE, O(wl.background_size), 1, 1u << 24, C_SIM, "MIN:MAX", "background object size (16:2048)" },
     { "--bg-life-s", OPT_RANGE, O(wl.background_life_s), 1, 604800, C_SIM, "MIN:MAX",
       "background object lifetime, s (10:600)" },
+    { "--net", OPT_U32, O(wl.net), 0, 1, C_SIM, "0|1",
+      "the Wi-Fi + TLS WebSocket client's own allocations, 1 = on (1)" },
+    { "--net-reconnects-per-hour", OPT_U32, O(wl.net_reconnects_per_hour), 0, 3600, C_SIM, "N",
+      "TLS reconnects per hour, each re-allocating the record buffers (1)" },
+    { "--net-broadcast-per-min", OPT_U32, O(wl.net_broadcast_per_min), 0, 60000, C_SIM, "N",
+      "broadcast frames received per minute (120)" },
+    { "--net-handshake-ms", OPT_U32, O(wl.net_handshake_ms), 1, 60000, C_SIM, "MS", "TLS handshake duration (1000)" },
     { "--idf-version", OPT_STR, O(idf_text), 0, 0, C_ALL, "V",
       "the ESP-IDF release whose heap is modelled, 5.0 .. 6.0.2 (latest)" },
     { "--boot-log", OPT_STR, O(boot_log), 0, 0, C_ENGINE | C_PLAN, "FILE",
@@ -398,6 +405,8 @@ static int finish_args(opts_t *op)
         return -1;
     }
     op->wl.duration_ns = (uint64_t)op->hours * NS_PER_HOUR;
+    /* synthetic runs: the network stack's own allocations stay on the heap in the pool world */
+    op->eng.heap_only_tasks = op->trace ? 0u : ps_workload_system_tasks();
     op->eng.interval_ns = (uint64_t)(op->interval_min ? op->interval_min : 60u) * NS_PER_MIN;
     if (op->levels.max == 0 && op->levels.min == 0)
         op->levels.max = 131072;
@@ -691,8 +700,10 @@ static int cmd_plan(opts_t *op)
             fprintf(stderr, "poolsim plan: %s\n", err);
             return EXIT_USAGE;
         }
-        snprintf(what, sizeof what, "synthetic workload, seed %" PRIu64 ", %u h", op->wl.seed, op->hours);
-        int rc = finish_plan(op, ps_source_workload(w), what);
+        snprintf(what, sizeof what, "synthetic workload, seed %" PRIu64 ", %u h%s", op->wl.seed, op->hours,
+                 op->wl.net ? " (the application's allocations; the network stack's stay on the heap)" : "");
+        ps_filter_cursor_t app;
+        int rc = finish_plan(op, ps_source_filter(&app, ps_source_workload(w), ps_workload_system_tasks()), what);
         ps_workload_free(w);
         return rc;
     }

@@ -165,13 +165,16 @@ void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *
     fprintf(f, "verdict pools (%s, %zu B of storage): ", tiers, res->pool_storage);
     if (res->pool_failed) {
         fprintf(f, "FAILS: %" PRIu64 " of %" PRIu64 " allocations failed, the first at %s", res->pool_failed,
-                res->allocs, ps_fmt_time(res->pool_first_fail_ns, t1, sizeof t1));
+                res->pool_allocs, ps_fmt_time(res->pool_first_fail_ns, t1, sizeof t1));
         failures_by_size(f, res->pool_failed_by);
         if (res->pool_end.oversize_requests)
             fprintf(f, "; %u requests were larger than the largest tier", res->pool_end.oversize_requests);
     } else {
-        fprintf(f, "HOLDS: 0 of %" PRIu64 " allocations failed", res->allocs);
+        fprintf(f, "HOLDS: 0 of %" PRIu64 " allocations failed", res->pool_allocs);
     }
+    if (res->pool_allocs < res->allocs)
+        fprintf(f, " (the application's; the network stack's %" PRIu64 " stay on the heap)",
+                res->allocs - res->pool_allocs);
     fprintf(f, "; largest allocatable never below %u B (at %s); %u requests served by a larger tier\n",
             res->pool_min_largest, ps_fmt_time(res->pool_min_largest_ns, t2, sizeof t2),
             res->pool_end.fallbacks);

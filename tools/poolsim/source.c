@@ -78,3 +78,26 @@ ps_source_t ps_source_workload(ps_workload_t *w)
 {
     return (ps_source_t){ workload_next, workload_rewind, w };
 }
+
+static int filter_next(void *ctx, ps_event_t *ev)
+{
+    ps_filter_cursor_t *f = ctx;
+    while (f->inner.next(f->inner.ctx, ev))
+        if (!(ev->task < 64u && ((f->skip_tasks >> ev->task) & 1u)))
+            return 1;
+    return 0;
+}
+
+static void filter_rewind(void *ctx)
+{
+    ps_filter_cursor_t *f = ctx;
+    if (f->inner.rewind)
+        f->inner.rewind(f->inner.ctx);
+}
+
+ps_source_t ps_source_filter(ps_filter_cursor_t *cursor, ps_source_t inner, uint64_t skip_tasks)
+{
+    cursor->inner = inner;
+    cursor->skip_tasks = skip_tasks;
+    return (ps_source_t){ filter_next, inner.rewind ? filter_rewind : NULL, cursor };
+}

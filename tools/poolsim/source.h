@@ -49,6 +49,14 @@ typedef struct {
 ps_source_t ps_source_tee(ps_tee_cursor_t *cursor, ps_source_t inner, FILE *out,
                           const char *(*task_name)(unsigned task));
 
+/* A source that passes on inner's events except those of the tasks whose bit
+ * is set in skip_tasks (task ids below 64); rewindable when inner is. */
+typedef struct {
+    ps_source_t inner;
+    uint64_t skip_tasks;
+} ps_filter_cursor_t;
+ps_source_t ps_source_filter(ps_filter_cursor_t *cursor, ps_source_t inner, uint64_t skip_tasks);
+
 /* A source over a synthetic workload (rewindable). */
 ps_source_t ps_source_workload(ps_workload_t *w);
 

@@ -24,6 +24,10 @@ enum {
     PS_SRC_TRICKLE,     /* long-lived, never freed */
     PS_SRC_BURST,       /* bursts of simultaneous frames */
     PS_SRC_BACKGROUND,  /* background live set, churning */
+    PS_SRC_WIFI,        /* net: Wi-Fi driver buffers */
+    PS_SRC_LWIP,        /* net: lwIP pbufs and connection state */
+    PS_SRC_TLS,         /* net: mbedTLS and esp-tls */
+    PS_SRC_NETSYS,      /* net: task stacks and the WebSocket client's buffers, from start-up */
     PS_SRC_COUNT
 };
 
@@ -59,6 +63,17 @@ typedef struct {
     uint32_t background_bytes; /* live set kept by the background (0 = off) */
     ps_range_t background_size;
     ps_range_t background_life_s; /* each object's lifetime; when it dies a new one replaces it */
+
+    /* What a Wi-Fi + TLS WebSocket client allocates besides the application
+     * (docs/poolsim.md, "The network component", gives each size and rate and
+     * its source): start-up buffers and task stacks; per TLS connection
+     * esp-tls, mbedTLS's record buffers and the handshake; per received
+     * WebSocket frame the Wi-Fi RX buffers and lwIP pbufs of its TCP segments
+     * and the ACKs; pings; broadcast frames. */
+    uint32_t net;                    /* 1 = on (default), 0 = off */
+    uint32_t net_reconnects_per_hour; /* TLS reconnects per hour (1); 0 = one connection for the run */
+    uint32_t net_broadcast_per_min;  /* broadcast/multicast frames received per minute (120) */
+    uint32_t net_handshake_ms;       /* how long a TLS handshake lasts (1000) */
 } ps_workload_cfg_t;
 
 /* The defaults: the device of the seed document, 48 simulated hours. */
@@ -76,8 +91,13 @@ void ps_workload_rewind(ps_workload_t *w);
 
 void ps_workload_free(ps_workload_t *w);
 
-/* "ws", "cmd", "pattern", "trickle", "burst", "background", "?" */
+/* "ws", "cmd", "pattern", "trickle", "burst", "background", "wifi", "lwip", "tls", "netsys", "?" */
 const char *ps_workload_source_name(unsigned task);
+
+/* The task ids of the network component (wifi, lwip, tls, netsys) as bits:
+ * the system's own allocations, which stay on the heap when the application
+ * moves to pools. */
+uint64_t ps_workload_system_tasks(void);
 
 /* One line per active source, for the report's header. */
 void ps_workload_describe(const ps_workload_cfg_t *cfg, char *buf, size_t len);

@@ -20,6 +20,7 @@ static ps_workload_t *make(uint64_t seed, uint64_t hours, uint32_t background)
     c.seed = seed;
     c.duration_ns = hours * HOUR;
     c.background_bytes = background;
+    c.net = 0; /* the application's sources; test_net covers the network component */
     ps_workload_t *w = ps_workload_new(&c, err, sizeof err);
     assert_non_null(w);
     return w;
@@ -99,11 +100,16 @@ static void test_stream_is_consistent(void **state)
             case PS_SRC_TRICKLE: assert_true(e.size >= 16 && e.size <= 128); trickle += e.size; break;
             case PS_SRC_BURST: assert_true(e.size >= 1024 && e.size <= 4096); break;
             case PS_SRC_BACKGROUND: bg += e.size; break;
+            case PS_SRC_WIFI:
+            case PS_SRC_LWIP:
+            case PS_SRC_TLS:
+            case PS_SRC_NETSYS: assert_true(e.size <= 16717); break;
             default: fail_msg("unknown source %u", e.task);
             }
         } else {
             assert_true(size[e.addr] > 0); /* frees only live blocks */
             assert_int_not_equal(src[e.addr], PS_SRC_TRICKLE);
+            assert_int_not_equal(src[e.addr], PS_SRC_NETSYS); /* start-up blocks stay */
             if (src[e.addr] == PS_SRC_PATTERN)
                 patterns--;
             if (src[e.addr] == PS_SRC_BACKGROUND)
@@ -126,6 +132,91 @@ static void test_stream_is_consistent(void **state)
     ps_workload_free(w);
 }
 
+/* The network component: start-up blocks, one TLS connection at a time with
+ * its record buffers, every received frame's segments and ACKs. */
+static void test_net(void **state)
+{
+    (void)state;
+    ps_workload_cfg_t c;
+    char err[200];
+    ps_workload_defaults(&c);
+    c.duration_ns = 6 * HOUR;
+    c.net_reconnects_per_hour = 4;
+    c.cmd_per_min = 0;
+    c.pattern_per_hour = 0;
+    c.trickle_per_hour = 0;
+    c.burst_every_min = 0;
+    ps_workload_t *w = ps_workload_new(&c, err, sizeof err);
+    assert_non_null(w);
+    enum { MAXID = 1 << 23 };
+    uint32_t *size = calloc(MAXID, sizeof *size);
+    assert_non_null(size);
+    ps_event_t e;
+    uint64_t last = 0, ws_frames = 0, ws_segments = 0, rx_bufs = 0, acks = 0;
+    unsigned static_rx = 0, in_bufs = 0, out_bufs = 0, in_live = 0, in_live_max = 0, stacks = 0;
+    while (ps_workload_next(w, &e)) {
+        assert_true(e.t_ns >= last); /* in time order */
+        last = e.t_ns;
+        assert_true(e.addr < MAXID);
+        if (e.kind == PS_EV_ALLOC) {
+            assert_int_equal(size[e.addr], 0);
+            size[e.addr] = e.size;
+            if (e.task == PS_SRC_WIFI && e.size == 1600 && e.t_ns == 0)
+                static_rx++;
+            if (e.task == PS_SRC_TLS && e.size == 16717) {
+                in_bufs++;
+                if (++in_live > in_live_max)
+                    in_live_max = in_live;
+            }
+            if (e.task == PS_SRC_TLS && e.size == 4429)
+                out_bufs++;
+            if (e.task == PS_SRC_NETSYS && (e.size == 3072 || e.size == 2304 || e.size == 4096))
+                stacks++;
+            if (e.task == PS_SRC_WS) {
+                /* the frame's record: payload + 2/4 header bytes + 29 of TLS, in 1440-byte segments */
+                uint32_t record = e.size + (e.size <= 125 ? 2u : 4u) + 29u;
+                ws_frames++;
+                ws_segments += (record + 1439u) / 1440u;
+            }
+            if (e.task == PS_SRC_WIFI && e.t_ns > 0 && e.size > 74)
+                rx_bufs++;
+            if (e.task == PS_SRC_LWIP && e.size == 92)
+                acks++;
+        } else {
+            assert_true(size[e.addr] > 0);
+            if (size[e.addr] == 16717)
+                in_live--;
+            size[e.addr] = 0;
+        }
+    }
+    assert_int_equal(static_rx, 10);
+    assert_int_equal(stacks, 3);
+    /* one connection at a time; a new one after each of about 24 reconnects */
+    assert_int_equal(in_live_max, 1);
+    assert_int_equal(in_bufs, out_bufs);
+    assert_true(in_bufs >= 18 && in_bufs <= 30);
+    /* every frame's segments came through Wi-Fi RX buffers (and pongs and broadcasts more) */
+    assert_true(ws_frames > 6 * 60 * 600 * 9 / 10);
+    assert_true(rx_bufs >= ws_segments);
+    assert_true(acks >= ws_frames);
+    free(size);
+    ps_workload_free(w);
+
+    /* off: the stream of the application alone, as before the component existed */
+    ps_workload_defaults(&c);
+    c.duration_ns = 1 * HOUR;
+    c.net = 0;
+    w = ps_workload_new(&c, err, sizeof err);
+    while (ps_workload_next(w, &e))
+        assert_true(e.task >= PS_SRC_WS && e.task <= PS_SRC_BACKGROUND);
+    ps_workload_free(w);
+    assert_int_equal(ps_workload_system_tasks(),
+                     (1u << PS_SRC_WIFI) | (1u << PS_SRC_LWIP) | (1u << PS_SRC_TLS) | (1u << PS_SRC_NETSYS));
+    c.net = 2;
+    assert_null(ps_workload_new(&c, err, sizeof err));
+    assert_non_null(strstr(err, "net"));
+}
+
 static void test_bad_config(void **state)
 {
     (void)state;
@@ -146,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_stream),
         cmocka_unit_test(test_other_seed_other_stream),
         cmocka_unit_test(test_stream_is_consistent),
+        cmocka_unit_test(test_net),
         cmocka_unit_test(test_bad_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
