@@ -142,8 +142,9 @@ static const opt_def_t options[] = {
     { "--header", OPT_STR, O(header), 0, 0, C_PLAN, "FILE", "write the plan as a C header" },
     { "--heap-search", OPT_FLAG, O(heap_search), 0, 0, C_PLAN, NULL,
       "also find the smallest heap arena that serves the stream with no failure (replays it ~10 times)" },
-    { "--levels", OPT_RANGE, O(levels), 0, 1u << 30, C_SWEEP, "FROM:TO", "background bytes to sweep (0:131072)" },
-    { "--step", OPT_U32, O(level_step), 1, 1u << 30, C_SWEEP, "BYTES", "sweep step (8192)" },
+    { "--levels", OPT_RANGE, O(levels), 0, 1u << 30, C_SWEEP, "FROM:TO",
+      "background bytes to sweep (default 0 to 3/4 of the heap's regions, in 16 steps)" },
+    { "--step", OPT_U32, O(level_step), 1, 1u << 30, C_SWEEP, "BYTES", "sweep step (default: 1/16 of the levels' span)" },
 };
 #undef O
 
@@ -408,8 +409,6 @@ static int finish_args(opts_t *op)
     /* synthetic runs: the network stack's own allocations stay on the heap in the pool world */
     op->eng.heap_only_tasks = op->trace ? 0u : ps_workload_system_tasks();
     op->eng.interval_ns = (uint64_t)(op->interval_min ? op->interval_min : 60u) * NS_PER_MIN;
-    if (op->levels.max == 0 && op->levels.min == 0)
-        op->levels.max = 131072;
     return op->boot_log ? 0 : check_heap(op);
 }
 
@@ -751,7 +750,20 @@ static int cmd_sweep(opts_t *op)
 {
     char err[256], desc[1024];
     const char *csv_name = op->csv ? op->csv : "poolsim-sweep.csv";
-    ps_sweep_cfg_t sc = { op->wl, op->eng, op->levels, op->level_step ? op->level_step : 8192u };
+    if (op->levels.max == 0 && op->levels.min == 0) {
+        /* 0 to 3/4 of the heap's bytes, rounded down to 16 KiB */
+        uint64_t total = 0;
+        for (size_t i = 0; i < op->eng.n_regions; i++)
+            total += op->eng.regions[i].len;
+        if (!op->eng.n_regions)
+            total = op->arena ? op->arena : PS_HEAP_DEFAULT_ARENA;
+        op->levels.max = (uint32_t)((total * 3u / 4u) & ~(uint64_t)16383u);
+    }
+    if (!op->level_step) {
+        uint32_t span = op->levels.max - op->levels.min;
+        op->level_step = span >= 16u * 1024u ? (span / 16u) & ~1023u : (span ? span : 1u);
+    }
+    ps_sweep_cfg_t sc = { op->wl, op->eng, op->levels, op->level_step };
     ps_workload_describe(&op->wl, desc, sizeof desc);
     ps_report_sweep_head(stdout, &sc, desc);
     sweep_out_t o = { fopen(csv_name, "w"), op->levels.max, op->eng.progress != NULL };
@@ -799,7 +811,6 @@ int main(int argc, char **argv)
     op.interval_min = 0; /* 0 = the command's default */
     op.tiers_text = PS_DEFAULT_TIERS;
     ps_plan_defaults(&op.plan);
-    op.level_step = 8192;
     op.spread = SPREAD_AUTO;
     ps_spread_defaults(&op.spread_cfg);
     int rc = parse_args(&op, argc - 2, argv + 2);
