@@ -21,4 +21,7 @@ set(TP_APP_SOURCES
     src/tp_dma.c
     src/tp_ledbuf.c
 )
+# The ports' locks (tp_port.h); their tp_sys.h implementations are separate
+# libraries (tierpool::sys), chosen in CMakeLists.txt.
 set(TP_PORT_HOST_SOURCES port/host/tp_port_host.c)
+set(TP_PORT_BAREMETAL_SOURCES port/baremetal/tp_port_baremetal.c)

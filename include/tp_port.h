@@ -3,7 +3,8 @@
  * @brief What a port provides to tierpool: its critical section.
  *
  * The portable code takes the lock only through TP_PORT_LOCK_INIT,
- * TP_PORT_ENTER and TP_PORT_EXIT. A port gives them in one of two ways:
+ * TP_PORT_TRY_ENTER, TP_PORT_ENTER and TP_PORT_EXIT. A port gives them in one
+ * of two ways:
  *  - inline, in its tp_port_config.h (the TP_PORT_CONFIG hook of
  *    tp_config.h), as FreeRTOS ports do in portmacro.h: the hot paths then
  *    pay for the lock instructions only, not for two calls. The host (C11
@@ -83,6 +84,19 @@ void tp_port_exit(tp_lock_t *lock, tp_irqstate_t state);
  *  @brief tp_port_exit, or the port's inline version (tp_port_config.h). */
 #ifndef TP_PORT_EXIT
 #define TP_PORT_EXIT(lock, state) tp_port_exit((lock), (state))
+#endif
+/**
+ * @def TP_PORT_TRY_ENTER
+ * @brief Enter the critical section if that needs no waiting: evaluates to
+ * nonzero, with the state for TP_PORT_EXIT stored at *state_ptr, when it
+ * entered; to 0, having changed nothing, when another context holds the lock
+ * (the caller then waits with TP_PORT_ENTER). The pools' hot paths use it so
+ * that the waiting, a call, stays out of them. Default: TP_PORT_ENTER, which
+ * always enters (a port whose lock cannot be busy, or cannot be tried, needs
+ * nothing else).
+ */
+#ifndef TP_PORT_TRY_ENTER
+#define TP_PORT_TRY_ENTER(lock, state_ptr) (*(state_ptr) = TP_PORT_ENTER(lock), 1)
 #endif
 
 #ifdef __cplusplus

@@ -34,13 +34,28 @@
 #include <limits.h>
 #include <string.h>
 
+/*
+ * The pool's critical section, through the port's macros (tp_port.h), which
+ * its tp_port_config.h may give inline. POOL_TRY_ENTER takes the lock when
+ * that needs no waiting; the hot paths call it, and leave a lock someone else
+ * holds to a function of their own (*_contended), which waits with POOL_ENTER.
+ * So the hot paths contain no call that returns into them: the compiler keeps
+ * their values in scratch registers, as it does without a lock, instead of
+ * saving and restoring callee-saved ones around a call that almost never
+ * happens. Without TP_CFG_THREAD_SAFE all of it compiles to nothing.
+ */
 #if TP_CFG_THREAD_SAFE
-#define POOL_LOCK(pool) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(pool)->lock)
-#define POOL_UNLOCK(pool) TP_PORT_EXIT(&(pool)->lock, irq_state_)
+#define POOL_TRY_ENTER(pool, state) TP_PORT_TRY_ENTER(&(pool)->lock, (state))
+#define POOL_ENTER(pool) TP_PORT_ENTER(&(pool)->lock)
+#define POOL_EXIT(pool, state) TP_PORT_EXIT(&(pool)->lock, (state))
 #else
-#define POOL_LOCK(pool) ((void)(pool))
-#define POOL_UNLOCK(pool) ((void)(pool))
+#define POOL_TRY_ENTER(pool, state) ((void)(pool), *(state) = 0u, 1)
+#define POOL_ENTER(pool) ((void)(pool), (tp_irqstate_t)0u)
+#define POOL_EXIT(pool, state) ((void)(pool), (void)(state))
 #endif
+/* For the functions off the hot paths: the whole body under the lock. */
+#define POOL_LOCK(pool) const tp_irqstate_t irq_state_ = POOL_ENTER(pool)
+#define POOL_UNLOCK(pool) POOL_EXIT(pool, irq_state_)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define TP_NOINLINE __attribute__((noinline))
@@ -378,29 +393,71 @@ static inline uint8_t *take_block(tp_tier_state_t *t, size_t size)
 /*
  * Called with the lock held when tier `best` (the smallest that fits, or the
  * end mark) cannot serve the request: reject a size no tier fits, else fall
- * back to the next larger tier with a block above its reserve. (pool, size)
- * come first, as in tp_alloc, so the hot path passes them on without moving
- * registers.
+ * back to the next larger tier with a block above its reserve. Releases the
+ * lock. (pool, size) come first, as in tp_alloc, so the hot path passes them
+ * on without moving registers; the ordinary and the critical request each
+ * have their own function below, so that no call takes more than four
+ * arguments (the most a 32-bit ARM call passes in registers).
  */
-TP_NOINLINE static void *alloc_slow(tp_pool_t *pool, size_t size, tp_tier_state_t *best,
-                                    int critical)
+static inline void *alloc_fallback(tp_pool_t *pool, size_t size, tp_tier_state_t *best,
+                                   int critical, tp_irqstate_t irq)
 {
+    void *block = NULL;
     if (best->fit_key == 0u) { /* size 0, above the largest tier, or no pool */
         if (pool_ok(pool)) {
             TP_CFG_ASSERT(best == &pool->tier[pool->n_tiers]); /* I4: the end mark */
             count_up(size == 0u ? &pool->zero_requests : &pool->oversize_requests);
         }
-        return NULL;
-    }
-    for (tp_tier_state_t *t = best + 1; t->fit_key != 0u; t++) {
-        if (t->free_count > (critical ? 0u : t->reserve)) {
+    } else {
+        tp_tier_state_t *t = best + 1;
+        while (t->fit_key != 0u && t->free_count <= (critical ? 0u : t->reserve)) {
+            t++;
+        }
+        if (t->fit_key != 0u) {
             count_up(&best->fallbacks);
-            return take_block(t, size);
+            block = take_block(t, size);
+        } else {
+            count_up(&best->failed);
         }
     }
-    count_up(&best->failed);
-    return NULL;
+    POOL_EXIT(pool, irq);
+    return block;
 }
+
+TP_NOINLINE static void *alloc_slow(tp_pool_t *pool, size_t size, tp_tier_state_t *best,
+                                    tp_irqstate_t irq)
+{
+    return alloc_fallback(pool, size, best, 0, irq);
+}
+
+TP_NOINLINE static void *alloc_slow_critical(tp_pool_t *pool, size_t size,
+                                             tp_tier_state_t *best, tp_irqstate_t irq)
+{
+    return alloc_fallback(pool, size, best, 1, irq);
+}
+
+/* With the lock held: serve the request from tier t or leave it to
+ * alloc_slow; releases the lock either way. */
+static inline void *alloc_locked(tp_pool_t *pool, size_t size, tp_tier_state_t *t,
+                                 int critical, tp_irqstate_t irq)
+{
+    if (t->free_count > (critical ? 0u : t->reserve)) {
+        void *block = take_block(t, size);
+        POOL_EXIT(pool, irq);
+        return block;
+    }
+    return critical ? alloc_slow_critical(pool, size, t, irq) : alloc_slow(pool, size, t, irq);
+}
+
+#if TP_CFG_THREAD_SAFE
+/* tp_alloc when another context holds the lock: wait for it, then as usual. */
+TP_NOINLINE static void *alloc_contended(tp_pool_t *pool, size_t size, tp_tier_state_t *t,
+                                         int critical)
+{
+    const tp_irqstate_t irq = POOL_ENTER(pool);
+    return alloc_locked(pool, size, t, critical, irq);
+}
+#endif
 
 static inline void *alloc_block(tp_pool_t *pool, size_t size, int critical)
 {
@@ -420,15 +477,13 @@ static inline void *alloc_block(tp_pool_t *pool, size_t size, int critical)
     while (key < t->fit_key) {
         t++;
     }
-    void *block;
-    POOL_LOCK(pool);
-    if (t->free_count > (critical ? 0u : t->reserve)) {
-        block = take_block(t, size);
-    } else {
-        block = alloc_slow(pool, size, t, critical);
+    tp_irqstate_t irq;
+    if (!POOL_TRY_ENTER(pool, &irq)) {
+#if TP_CFG_THREAD_SAFE
+        return alloc_contended(pool, size, t, critical);
+#endif
     }
-    POOL_UNLOCK(pool);
-    return block;
+    return alloc_locked(pool, size, t, critical, irq);
 }
 
 void *tp_alloc(tp_pool_t *pool, size_t size)
@@ -463,6 +518,42 @@ TP_COLD static tp_err_t free_slow(tp_pool_t *pool, const void *ptr)
     return err;
 }
 
+/* tp_free of a block that is already free: count it; releases the lock. */
+TP_COLD static tp_err_t free_double(tp_pool_t *pool, tp_irqstate_t irq)
+{
+    count_up(&pool->double_frees);
+    POOL_EXIT(pool, irq);
+    return TP_ERR_DOUBLE_FREE;
+}
+
+/* With the lock held: return block i of tier t; releases the lock. */
+static inline tp_err_t free_locked(tp_pool_t *pool, tp_tier_state_t *t, uint32_t i,
+                                   tp_irqstate_t irq)
+{
+    uint16_t *const link = t->link;
+    if (link[i] != TP_LINK_LIVE) {
+        return free_double(pool, irq);
+    }
+    TP_CFG_ASSERT(t->free_count < t->block_count);  /* I2, I3: a live block is not free */
+    TP_CFG_ASSERT(t->head == TP_LINK_END ? t->free_count == 0u
+                                         : t->head < t->block_count); /* I1 */
+    link[i] = (uint16_t)t->head;
+    t->head = i;
+    t->free_count++;
+    t->frees++;
+    POOL_EXIT(pool, irq);
+    return TP_OK;
+}
+
+#if TP_CFG_THREAD_SAFE
+/* tp_free when another context holds the lock: wait for it, then as usual. */
+TP_NOINLINE static tp_err_t free_contended(tp_pool_t *pool, tp_tier_state_t *t, uint32_t i)
+{
+    const tp_irqstate_t irq = POOL_ENTER(pool);
+    return free_locked(pool, t, i, irq);
+}
+#endif
+
 /*
  * Tier geometry never changes after tp_pool_init, so finding the block needs
  * no lock; only the links and counters do, which keeps the critical section
@@ -489,23 +580,13 @@ tp_err_t tp_free(tp_pool_t *pool, void *ptr)
     if (i >= t->block_count) {
         return free_slow(pool, ptr); /* NULL, foreign, inside a block, no pool */
     }
-    uint16_t *const link = t->link;
-    tp_err_t err = TP_OK;
-    POOL_LOCK(pool);
-    if (link[i] != TP_LINK_LIVE) {
-        count_up(&pool->double_frees);
-        err = TP_ERR_DOUBLE_FREE;
-    } else {
-        TP_CFG_ASSERT(t->free_count < t->block_count);  /* I2, I3: a live block is not free */
-        TP_CFG_ASSERT(t->head == TP_LINK_END ? t->free_count == 0u
-                                             : t->head < t->block_count); /* I1 */
-        link[i] = (uint16_t)t->head;
-        t->head = (uint32_t)i;
-        t->free_count++;
-        t->frees++;
+    tp_irqstate_t irq;
+    if (!POOL_TRY_ENTER(pool, &irq)) {
+#if TP_CFG_THREAD_SAFE
+        return free_contended(pool, t, (uint32_t)i);
+#endif
     }
-    POOL_UNLOCK(pool);
-    return err;
+    return free_locked(pool, t, (uint32_t)i, irq);
 }
 
 /* ---- queries --------------------------------------------------------- */

@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "tierpool.h"
@@ -103,10 +105,68 @@ static void test_threads_share_one_pool(void **state)
     assert_true(ok > failed);
 }
 
+/* tp_alloc and tp_free called while another thread holds the pool's lock
+ * take their waiting path (alloc_contended, free_contended): they must not
+ * finish before the lock is released, and must then do their work. */
+static atomic_int contended_done;
+static void *contended_alloc(void *arg)
+{
+    void **out = arg;
+    *out = tp_alloc(&pool, 100);
+    atomic_store(&contended_done, 1);
+    return NULL;
+}
+static void *free_while_locked(void *arg)
+{
+    void **block = arg;
+    const tp_err_t err = tp_free(&pool, *block);
+    *block = err == TP_OK ? NULL : *block;
+    atomic_store(&contended_done, 1);
+    return NULL;
+}
+
+static void test_calls_wait_for_a_held_lock(void **state)
+{
+    (void)state;
+    assert_int_equal(tp_pool_init(&pool, tiers, 3, storage, sizeof storage), TP_OK);
+    void *got = NULL;
+    pthread_t th;
+
+    atomic_store(&contended_done, 0);
+    tp_irqstate_t irq = tp_pool_lock(&pool);
+    assert_int_equal(pthread_create(&th, NULL, contended_alloc, &got), 0);
+    for (int i = 0; i < 200; i++) {
+        sched_yield(); /* give it every chance to get through: it must not */
+    }
+    assert_int_equal(atomic_load(&contended_done), 0);
+    tp_pool_unlock(&pool, irq);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(atomic_load(&contended_done), 1);
+    assert_non_null(got);
+    assert_int_equal(tp_block_size(&pool, got), 256);
+
+    atomic_store(&contended_done, 0);
+    irq = tp_pool_lock(&pool);
+    assert_int_equal(pthread_create(&th, NULL, free_while_locked, &got), 0);
+    for (int i = 0; i < 200; i++) {
+        sched_yield();
+    }
+    assert_int_equal(atomic_load(&contended_done), 0);
+    tp_pool_unlock(&pool, irq);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_null(got); /* freed, TP_OK */
+    assert_int_equal(tp_pool_check(&pool, NULL), TP_OK);
+    tp_pool_stats_t s;
+    assert_int_equal(tp_pool_get_stats(&pool, &s), TP_OK);
+    assert_int_equal(s.blocks_in_use, 0);
+    assert_int_equal(s.allocs, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_share_one_pool),
+        cmocka_unit_test(test_calls_wait_for_a_held_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

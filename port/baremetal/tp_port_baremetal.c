@@ -1,11 +1,12 @@
 /*
- * Bare-metal single-core Cortex-M port of tp_port.h: the critical section
- * saves PRIMASK and disables interrupts (cpsid i), and restores PRIMASK on
- * exit, so it nests with any caller that already masked interrupts. Every
- * pool call is then safe from thread mode and from any ISR. Multi-core parts
- * need a real spinlock on top; this port is for one core.
+ * Bare-metal single-core Cortex-M port of tp_port.h. The critical section
+ * (PRIMASK save, cpsid i, restore) is inline in include/tp_lock_cortexm.h,
+ * which the pools use through tp_port_config.h's TP_PORT_ENTER/EXIT; this
+ * file gives the out-of-line functions tp_port.h declares, from the same code.
  */
-#include "../../include/tp_port.h"
+#include "tp_port.h"
+
+#include "include/tp_lock_cortexm.h"
 
 void tp_port_lock_init(tp_lock_t *lock)
 {
@@ -15,13 +16,11 @@ void tp_port_lock_init(tp_lock_t *lock)
 tp_irqstate_t tp_port_enter(tp_lock_t *lock)
 {
     (void)lock;
-    uint32_t primask;
-    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask) : : "memory");
-    return primask;
+    return tp_port_cm_enter();
 }
 
 void tp_port_exit(tp_lock_t *lock, tp_irqstate_t state)
 {
     (void)lock;
-    __asm__ volatile("msr primask, %0" : : "r"(state) : "memory");
+    tp_port_cm_exit(state);
 }

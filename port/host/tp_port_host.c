@@ -1,39 +1,41 @@
 /*
- * Host port: a C11-atomics spinlock. Threads that find it taken yield the
- * CPU, so a holder preempted by the OS scheduler is not spun against for a
- * whole time slice. There are no interrupts on the host.
+ * Host port of tp_port.h: a C11-atomics spinlock. The fast path is inline in
+ * include/tp_lock_host.h (the pools use it through tp_port_config.h's
+ * TP_PORT_ENTER/EXIT); this file has the contended wait and the out-of-line
+ * functions tp_port.h declares, built from the same inline code.
  */
 #include "tp_port.h"
 
 #include <sched.h>
 #include <stdatomic.h>
 
+#include "include/tp_lock_host.h"
+
 _Static_assert(sizeof(atomic_uint) <= sizeof(tp_lock_t), "host lock must fit tp_lock_t");
 
-static atomic_uint *as_atomic(tp_lock_t *lock)
+void tp_port_host_wait(atomic_uint *word)
 {
-    return (atomic_uint *)(void *)lock->words;
+    /* Read until free (no cache-line ping-pong while it is held), then try
+     * again to take it; yield between reads. */
+    do {
+        while (atomic_load_explicit(word, memory_order_relaxed) != 0u) {
+            sched_yield();
+        }
+    } while (atomic_exchange_explicit(word, 1u, memory_order_acquire) != 0u);
 }
 
 void tp_port_lock_init(tp_lock_t *lock)
 {
-    atomic_init(as_atomic(lock), 0u);
+    tp_port_host_init(lock->words);
 }
 
 tp_irqstate_t tp_port_enter(tp_lock_t *lock)
 {
-    atomic_uint *word = as_atomic(lock);
-    unsigned expected = 0u;
-    while (!atomic_compare_exchange_weak_explicit(word, &expected, 1u, memory_order_acquire,
-                                                  memory_order_relaxed)) {
-        expected = 0u;
-        sched_yield();
-    }
-    return 0u;
+    return tp_port_host_enter(lock->words);
 }
 
 void tp_port_exit(tp_lock_t *lock, tp_irqstate_t state)
 {
     (void)state;
-    atomic_store_explicit(as_atomic(lock), 0u, memory_order_release);
+    tp_port_host_exit(lock->words);
 }

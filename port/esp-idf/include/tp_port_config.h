@@ -14,6 +14,8 @@
 #ifndef TP_PORT_CONFIG_ESPIDF_H
 #define TP_PORT_CONFIG_ESPIDF_H
 
+#include <stdint.h>
+
 #include "sdkconfig.h"
 
 #if defined(CONFIG_TP_MAX_TIERS)
@@ -90,5 +92,14 @@
 #endif
 
 #endif /* CONFIG_TP_MAX_TIERS: the tierpool menu is in the build */
+
+/* The critical section, inline (tp_port.h): a portMUX per pool
+ * (tp_lock_espidf.h). TP_PORT_ENTER is used on locks TP_PORT_LOCK_INIT
+ * initialised (tp_pool_init does). */
+#include "tp_lock_espidf.h"
+
+#define TP_PORT_LOCK_INIT(lock) tp_port_espidf_init((lock)->words)
+#define TP_PORT_ENTER(lock) tp_port_espidf_enter((lock)->words)
+#define TP_PORT_EXIT(lock, state) ((void)(state), tp_port_espidf_exit((lock)->words))
 
 #endif /* TP_PORT_CONFIG_ESPIDF_H */
