@@ -43,6 +43,10 @@ if(TARGET tierpool_${TP_PORT}_sys)
 else()
     set(tp_pc_sys_lib "")
 endif()
+# prefix as a path relative to the .pc file, so that the installed tree can move.
+file(RELATIVE_PATH tp_pc_prefix_rel ${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBDIR}/pkgconfig
+     ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" tp_pc_prefix_rel "${tp_pc_prefix_rel}")
 foreach(variant tierpool tierpool_st)
     if(variant STREQUAL "tierpool")
         set(tp_pc_thread_safe 1)
