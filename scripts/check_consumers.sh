@@ -8,10 +8,11 @@
 #   3. cmake --install, then find_package(tierpool) from another project, and
 #      the same program built with pkg-config's flags
 #   4. TP_PORT=baremetal with a Cortex-M3 toolchain: the libraries build
-# "Without cmocka" is made true, not assumed: 1 and 2 run in a private mount
-# namespace (unshare) where an overlay hides every cmocka file under /usr (the
-# header, the libraries, the CMake and pkg-config files); inside it the script
-# first proves that no cmocka file is left and that #include <cmocka.h> fails.
+# "Without cmocka" is made true, not assumed: 1 and 2 run under
+# scripts/without.sh, a private mount namespace where an overlay hides every
+# cmocka file under /usr (the header, the libraries, the CMake and pkg-config
+# files); there the script first proves that no cmocka file is left and that
+# #include <cmocka.h> fails.
 # Needs root (or unprivileged user namespaces), cmake, a C compiler, tar,
 # pkg-config; arm-none-eabi-gcc for 4.
 set -euo pipefail
@@ -35,22 +36,9 @@ build_and_run() { # $1 = build dir, $2.. = cmake -D options
     fi
 }
 
-# ---- inside the mount namespace: hide cmocka, prove it, build 1 and 2 -----
+# ---- inside scripts/without.sh's namespace: prove cmocka gone, build 1 and 2 --
 if [ "${1:-}" = "--without-cmocka" ]; then
     work=$2
-    mount --make-rprivate / 2>/dev/null || true
-    overlay=$work/overlay
-    mkdir -p "$overlay"
-    mount -t tmpfs tmpfs "$overlay"
-    mkdir -p "$overlay/upper" "$overlay/work"
-    # A whiteout (a 0:0 character device in the upper layer) hides a file or a
-    # whole directory of the lower one.
-    while read -r path; do
-        rel=${path#/usr/}
-        mkdir -p "$overlay/upper/$(dirname "$rel")"
-        mknod "$overlay/upper/$rel" c 0 0
-    done < <(find /usr \( -name '*cmocka*' -o -name '*cmockery*' \) -prune -print)
-    mount -t overlay overlay -o "lowerdir=/usr,upperdir=$overlay/upper,workdir=$overlay/work" /usr
     left=$(find /usr \( -name '*cmocka*' -o -name '*cmockery*' \) -print)
     if [ -n "$left" ]; then
         echo "cmocka still visible: $left"; exit 1
@@ -78,14 +66,11 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 # The checkout as a release tarball would carry it (no build trees, no git).
 tar -C "$root" --exclude=./build --exclude=./out --exclude=./.git -czf "$work/tierpool-src.tar.gz" .
 
-if [ "$(id -u)" = 0 ]; then
-    unshare -m --propagation private bash "$0" --without-cmocka "$work"
-elif unshare -rm true 2>/dev/null; then
-    unshare -rm --propagation private bash "$0" --without-cmocka "$work"
-else
-    echo "cannot make a private mount namespace (need root or unprivileged user namespaces)"
-    exit 1
-fi
+# Every cmocka file and directory under /usr: the header, the libraries, the
+# CMake package and the pkg-config file.
+find /usr \( -name '*cmocka*' -o -name '*cmockery*' \) -prune -print >"$work/cmocka.list"
+[ -s "$work/cmocka.list" ] || echo "(cmocka is not installed here: nothing to hide)"
+"$root/scripts/without.sh" "$work/cmocka.list" bash "$0" --without-cmocka "$work"
 
 echo "== 3. install, then find_package(tierpool) and pkg-config"
 cmake -S "$root" -B "$work/lib" -DCMAKE_BUILD_TYPE=Release -DTP_BUILD_TESTS=OFF \

@@ -7,7 +7,7 @@
 # Usage: scripts/test.sh            (FUZZ_SECONDS=60 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh run plot test
 
 jobs=2
 passed=0
@@ -59,6 +59,12 @@ step "static checks (test data checksums, banned calls, cppcheck, clang-tidy, Kc
 if scripts/check_test_data.sh && scripts/static_checks.sh && /usr/bin/python3 scripts/check_kconfig.py &&
    scripts/check_espidf_port.sh && scripts/check_xtensa.sh && scripts/memory_budget.sh --check; then
     passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+step "tierpool consumed as a library: add_subdirectory and FetchContent without cmocka, install + find_package, pkg-config, Cortex-M"
+if scripts/check_consumers.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+step "the main job installs only [run] and [plot]; runs without gnuplot"
+if scripts/check_run_deps.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 if [ -x .ci/cross.sh ]; then
     step "cross builds (Xtensa -Werror, memory budget up to date)"
