@@ -16,11 +16,11 @@ import sys
 p = sys.argv[1]; s = open(p).read()
 cuts = [
     ("    if (n < t->low_water) {\n        t->low_water = n;\n    }\n", ""),
-    ("    t->link[i] = TP_LINK_LIVE;\n    t->bytes_requested += size;", "    (void)size;"),
-    ("        t->frees++;\n", ""),
-    ("    if (pool == NULL) {\n        return NULL;\n    }\n", ""),
-    ("    if (pool == NULL) {\n        return TP_ERR_INVALID_ARG;\n    }\n    /* The first tier", "    /* The first tier"),
-    ("    if (link[i] != TP_LINK_LIVE) {\n        pool->double_frees++;\n        err = TP_ERR_DOUBLE_FREE;\n    } else {", "    {"),
+    ("    t->link[i] = TP_LINK_LIVE;                          /* I2: now handed out */\n    t->bytes_requested += size;", "    (void)size;"),
+    ("    t->frees++;\n    POOL_EXIT(pool, irq);\n    return TP_OK;", "    POOL_EXIT(pool, irq);\n    return TP_OK;"),
+    ("    if (pool == NULL) {\n        return NULL;\n    }\n#if TP_CFG_CHECK_INIT", "#if TP_CFG_CHECK_INIT"),
+    ("    if (pool == NULL) {\n        return TP_ERR_INVALID_ARG;\n    }\n#if TP_CFG_CHECK_INIT\n    if (pool->magic != TP_POOL_MAGIC) {\n        return TP_ERR_INVALID_ARG;\n    }\n#endif\n    /* The first tier", "#if TP_CFG_CHECK_INIT\n    if (pool->magic != TP_POOL_MAGIC) {\n        return TP_ERR_INVALID_ARG;\n    }\n#endif\n    /* The first tier"),
+    ("    if (link[i] != TP_LINK_LIVE) {\n        return free_double(pool, irq);\n    }\n", ""),
 ]
 for a, b in cuts:
     if a not in s:
