@@ -80,9 +80,14 @@ obj=$(pool_object_bytes)
     echo
     echo "## Cortex-M3 ($(arm-none-eabi-gcc --version | head -1))"
     echo
-    table arm-none-eabi- -mcpu=cortex-m3 -mthumb
+    echo "With the bare-metal port's configuration (\`-DTP_PORT_CONFIG -Iport/baremetal/include\`:"
+    echo "its critical section inline, as CMake's TP_PORT=baremetal builds it)."
+    echo
+    table arm-none-eabi- -mcpu=cortex-m3 -mthumb -DTP_PORT_CONFIG -Iport/baremetal/include
     echo
     echo "## Xtensa lx106 ($(xtensa-lx106-elf-gcc --version | head -1))"
+    echo
+    echo "No port for this core: the lock is the out-of-line tp_port_* functions (TP_PORT=none)."
     echo
     table xtensa-lx106-elf- --specs=/usr/lib/xtensa-lx106-elf/picolibc.specs -mlongcalls
     echo
