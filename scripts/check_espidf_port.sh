@@ -15,6 +15,12 @@ lib_srcs=$(sed -n 's|^ *\(src/[a-z_0-9]*\.c\)$|\1|p' cmake/tierpool_sources.cmak
 for f in port/esp-idf/*.c examples/esp-idf/main/main.c tests/espidf_api/use_psram_macro.c $lib_srcs; do
     $cc $flags "$f"
 done
+# The LED controller's ESP-IDF platform layer and the portable application it runs
+# (examples/led-controller): esp_http_server, SPI master, SPIFFS, as the example builds.
+led="$flags -Iexamples/led-controller/app"
+for f in examples/led-controller/esp-idf/main/main.c examples/led-controller/app/*.c; do
+    $cc $led "$f"
+done
 # The headers, tp_espidf.h included, from C++ (ESP-IDF apps are often C++).
 arm-none-eabi-g++ -std=c++11 -mcpu=cortex-m3 -mthumb -Wall -Wextra -Werror -fsyntax-only \
     -DESP_PLATFORM -DTP_PORT_CONFIG -Iinclude -Iport/esp-idf/include -Itests/espidf_api \

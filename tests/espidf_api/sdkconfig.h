@@ -19,3 +19,8 @@
 #define CONFIG_TP_HEALTH_BLOCK_CRIT_KB 4
 #define CONFIG_TP_HEALTH_POOL_WARN_PCT 80
 #define CONFIG_TP_HEALTH_POOL_CRIT_PCT 95
+/* esp_http_server's Kconfig (v5.5.5 defaults) with the LED controller's
+ * sdkconfig.defaults (examples/led-controller/esp-idf): WebSocket support on. */
+#define CONFIG_HTTPD_WS_SUPPORT 1
+#define CONFIG_HTTPD_MAX_URI_LEN 512
+#define CONFIG_HTTPD_MAX_REQ_HDR_LEN 1024

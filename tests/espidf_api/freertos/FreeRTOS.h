@@ -17,3 +17,5 @@ void vPortExitCriticalSafe(portMUX_TYPE *mux);
 BaseType_t xPortInIsrContext(void);
 #define pdMS_TO_TICKS(ms) ((TickType_t)(ms))
 #define configSTACK_DEPTH_TYPE uint32_t
+/* portmacro.h (Xtensa, v5.5.5) */
+#define portMAX_DELAY (TickType_t)0xffffffffUL

@@ -11,3 +11,6 @@ UBaseType_t uxTaskGetStackHighWaterMark(TaskHandle_t task);
 void vTaskDelay(const TickType_t ticks);
 BaseType_t xTaskCreate(TaskFunction_t fn, const char *const name, const configSTACK_DEPTH_TYPE stack_bytes,
                        void *const arg, UBaseType_t priority, TaskHandle_t *const created);
+/* FreeRTOS-Kernel/include/freertos/task.h (v5.5.5) */
+#define tskIDLE_PRIORITY ((UBaseType_t)0U)
+#define tskNO_AFFINITY ((BaseType_t)0x7FFFFFFF)
