@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=(fuzz_trace:4096 fuzz_bootlog:4096 fuzz_frame:4096)
+targets=(fuzz_trace:4096 fuzz_bootlog:4096 fuzz_frame:4096 fuzz_pattern:4200)
 cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DTP_BUILD_FUZZ=ON -DTP_BUILD_TESTS=OFF \
-      -DTP_BUILD_BENCH=OFF -DTP_BUILD_POOLSIM=OFF >/dev/null
+      -DTP_BUILD_BENCH=OFF -DTP_BUILD_POOLSIM=ON >/dev/null
 for t in "${targets[@]}"; do
     cmake --build build/fuzz -j2 --target "${t%%:*}" >/dev/null
 done
@@ -16,6 +16,7 @@ for t in "${targets[@]}"; do
     corpus=build/fuzz/corpus-$name
     mkdir -p "$corpus"
     find tests/data -type f -size -64k -exec cp {} "$corpus"/ \;
+    [ "$name" != fuzz_pattern ] || cp examples/led-controller/patterns/*.ledp "$corpus"/
     echo "== $name (${seconds} s)"
     build/fuzz/fuzz/"$name" -max_total_time="$seconds" -max_len="${t##*:}" -print_final_stats=1 \
         "$corpus" 2>&1 | tail -12
