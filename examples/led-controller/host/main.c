@@ -184,8 +184,9 @@ typedef struct {
     } u;
 } pss_t;
 
-/* --frames-malloc (benchmark baseline): assemble with malloc/realloc, then run
- * the message through the application from a pool copy. */
+/* --frames-malloc (benchmark baseline): the seed's way, a message assembled in
+ * a malloc'ed buffer grown with realloc, freed after use. A command runs from
+ * that buffer; an upload (the store keeps pool blocks) is copied into the pool. */
 static led_rx_t rx_malloc(pss_t *pss, int binary, const void *in, size_t len, size_t more,
                           int first, int final, char *reply, size_t *reply_len, uint16_t *code)
 {
@@ -211,8 +212,15 @@ static led_rx_t rx_malloc(pss_t *pss, int binary, const void *in, size_t len, si
     if (!final) {
         return LED_RX_MORE;
     }
-    const led_rx_t r = led_app_conn_rx(&g_app, pss->conn, binary, pss->malloc_msg, pss->malloc_len,
-                                       0, 1, 1, reply, LED_REPLY_MAX, reply_len, code);
+    led_rx_t r;
+    if (binary) {
+        r = led_app_conn_rx(&g_app, pss->conn, 1, pss->malloc_msg, pss->malloc_len, 0, 1, 1, reply,
+                            LED_REPLY_MAX, reply_len, code);
+    } else {
+        *reply_len = led_app_command(&g_app, (const char *)pss->malloc_msg, pss->malloc_len, reply,
+                                     LED_REPLY_MAX);
+        r = LED_RX_REPLY;
+    }
     free(pss->malloc_msg);
     pss->malloc_msg = NULL;
     pss->malloc_len = 0;
