@@ -11,8 +11,10 @@
  * blocks)); tp_health rate-limits it and never calls it from an ISR.
  *
  * Persistent region: RTC_NOINIT_ATTR memory (RTC slow memory on the S3),
- * which keeps its content across software resets and panics and is garbage
- * after power-on; tp_crash validates it with magic, version and CRC.
+ * .noinit DRAM on chips without RTC memory, none on the linux target (see
+ * persist_region below). It keeps its content across software resets and
+ * panics and is garbage after power-on; tp_crash validates it with magic,
+ * version and CRC.
  */
 #include "../../include/tp_config.h"
 #include "../../include/tp_sys.h"
@@ -26,6 +28,7 @@
 #include "esp_timer.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
+#include "sdkconfig.h"
 
 static const char *TAG = "tierpool";
 
@@ -115,19 +118,46 @@ tp_err_t tp_sys_stack_unused(const char *name, uint32_t *unused_bytes)
     return TP_OK;
 }
 
+/*
+ * The persistent region, by what the target has:
+ *  - RTC memory (CONFIG_SOC_RTC_FAST_MEM_SUPPORTED or _SLOW_: ESP32, S2, S3,
+ *    C3, C5, C6, H2, P4): RTC_NOINIT_ATTR, kept across software resets,
+ *    panics, watchdog resets and deep sleep;
+ *  - no RTC memory (ESP32-C2, C61, H4): RTC_NOINIT_ATTR is a static assertion
+ *    there (ESP-IDF 6) or silently nothing, i.e. zeroed .bss (5.x), so the
+ *    region goes to internal DRAM's .noinit section (__NOINIT_ATTR), which
+ *    "should keep its value after software restart" (memory-types.rst):
+ *    kept across software resets and panics, lost in deep sleep;
+ *  - the linux target: a restart is a new process and nothing survives it.
+ *    No region: tp_sys_persist_region returns NULL, and the crash record and
+ *    the stack table report TP_ERR_UNSUPPORTED at run time (tp_crash_boot).
+ */
+#if defined(CONFIG_IDF_TARGET_LINUX)
+#define TP_PERSIST_NONE 1
+#elif defined(CONFIG_SOC_RTC_FAST_MEM_SUPPORTED) || defined(CONFIG_SOC_RTC_SLOW_MEM_SUPPORTED)
 static RTC_NOINIT_ATTR uint32_t persist_region[TP_CFG_PERSIST_BYTES / 4];
+#else
+static __NOINIT_ATTR uint32_t persist_region[TP_CFG_PERSIST_BYTES / 4];
+#endif
 
 void *tp_sys_persist_region(size_t *size)
 {
+#if defined(TP_PERSIST_NONE)
+    if (size != NULL) {
+        *size = 0u;
+    }
+    return NULL;
+#else
     if (size != NULL) {
         *size = sizeof persist_region;
     }
     return persist_region;
+#endif
 }
 
 tp_err_t tp_sys_persist_flush(void)
 {
-    return TP_OK; /* the RTC RAM itself survives the reset */
+    return TP_OK; /* the memory itself survives the reset (or there is none to flush) */
 }
 
 tp_reset_reason_t tp_sys_reset_reason(void)

@@ -1,24 +1,15 @@
-/* The tierpool component's Kconfig defaults, as sdkconfig.h would define them. */
-#define CONFIG_TP_THREAD_SAFE 1
-#define CONFIG_TP_MAX_TIERS 16
-#define CONFIG_TP_DEFAULT_TIER_COUNT 3
-#define CONFIG_TP_TIER1_SIZE 256
-#define CONFIG_TP_TIER1_COUNT 64
-#define CONFIG_TP_TIER2_SIZE 1024
-#define CONFIG_TP_TIER2_COUNT 24
-#define CONFIG_TP_TIER3_SIZE 4096
-#define CONFIG_TP_TIER3_COUNT 12
-#define CONFIG_TP_CRASH_RECORD 1
-#define CONFIG_TP_PERSIST_BYTES 1024
-#define CONFIG_TP_HEALTH_FRAG_WARN_PCT 70
-#define CONFIG_TP_HEALTH_FRAG_CRIT_PCT 85
-#define CONFIG_TP_HEALTH_FRAG_RELATIVE 1
-#define CONFIG_TP_HEALTH_FREE_WARN_KB 50
-#define CONFIG_TP_HEALTH_FREE_CRIT_KB 20
-#define CONFIG_TP_HEALTH_BLOCK_TARGET_KB 16
-#define CONFIG_TP_HEALTH_BLOCK_CRIT_KB 4
-#define CONFIG_TP_HEALTH_POOL_WARN_PCT 80
-#define CONFIG_TP_HEALTH_POOL_CRIT_PCT 95
+/* sdkconfig.h of an ESP32-S3 project (the examples' target) with the tierpool
+ * menu at its defaults. Other targets: tests/espidf/target_<name>/sdkconfig.h,
+ * put first on the include path. The CONFIG_SOC_* symbols are those of
+ * components/soc/<target>/include/soc/Kconfig.soc_caps.in. */
+#pragma once
+#define CONFIG_IDF_TARGET "esp32s3"
+#define CONFIG_IDF_TARGET_ESP32S3 1
+#define CONFIG_IDF_TARGET_ARCH_XTENSA 1
+#define CONFIG_SOC_RTC_FAST_MEM_SUPPORTED 1
+#define CONFIG_SOC_RTC_SLOW_MEM_SUPPORTED 1
+#define CONFIG_SOC_RTC_MEM_SUPPORTED 1
+#include "sdkconfig_tierpool.h"
 /* esp_http_server's Kconfig (v5.5.5 defaults) with the LED controller's
  * sdkconfig.defaults (examples/led-controller/esp-idf): WebSocket support on. */
 #define CONFIG_HTTPD_WS_SUPPORT 1

@@ -67,10 +67,14 @@ void app_main(void)
 {
     /* 1. What happened before this boot? */
     tp_crash_record_t record;
-    if (tp_crash_boot(&record) == TP_OK) {
+    const tp_err_t crash = tp_crash_boot(&record);
+    if (crash == TP_OK) {
         size_t n = 0;
         (void)tp_crash_format(&record, report, sizeof report, &n);
         ESP_LOGW(TAG, "%s", report);
+    } else if (crash == TP_ERR_UNSUPPORTED) {
+        /* The linux target: no memory survives a restart. */
+        ESP_LOGW(TAG, "no persistent memory on this target: crash records are not kept");
     }
 
     /* 2. The default pools (256 x 64, 1024 x 24, 4096 x 12 unless menuconfig says otherwise). */
