@@ -25,9 +25,8 @@
 #include "tp_user_config.h"
 #endif
 
-/**
- * @def TP_PORT_CONFIG
- * @brief The port hook. When defined (by the port's build: the ESP-IDF
+/*
+ * TP_PORT_CONFIG: the port hook. When defined (by the port's build: the ESP-IDF
  * component, the CMake targets of the host and Cortex-M ports), this file
  * includes `tp_port_config.h`, which the port keeps in its own include
  * directory (port/<target>/include/). As FreeRTOS's portmacro.h, that header
@@ -36,6 +35,7 @@
  *    only where the user did not;
  *  - set TP_PORT_LOCK_WORDS, the size of its lock;
  *  - give its critical section inline, by defining TP_PORT_LOCK_INIT(lock),
+ *    TP_PORT_TRY_ENTER(lock, state_ptr),
  *    TP_PORT_ENTER(lock) and TP_PORT_EXIT(lock, state) (tp_port.h says what
  *    they must do). Without them the core calls the port's out-of-line
  *    tp_port_enter / tp_port_exit.
@@ -414,8 +414,12 @@
  * Not options
  * ====================================================================== */
 
-/* Alignment specifier for the storage macros, in C11 and in C++ (Arduino
- * sketches and many ESP-IDF apps are C++). */
+/**
+ * @def TP_ALIGNAS
+ * @brief Not an option: the alignment specifier the storage macros use, in
+ * C11 (_Alignas) and in C++ (alignas), since Arduino sketches and many
+ * ESP-IDF applications are C++.
+ */
 #ifdef __cplusplus
 #define TP_ALIGNAS(a) alignas(a)
 #else
