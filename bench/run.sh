@@ -234,8 +234,11 @@ L.append("## poolsim run time (issue 4)\n")
 L.append("`poolsim run --quiet --csv /dev/null` (default: the seed device, 48 simulated hours), wall time of 3 runs: %s s; median %.2f s vs the 10 s target: %s.\n" % (
     ", ".join("%.2f" % x for x in ps), med, "PASS" if med <= 10 else "MISS"))
 L.append("Regenerate: `bench/run.sh` (about 3 minutes; needs valgrind, libjemalloc2, libmimalloc2.0, python3; section c) arm-none-eabi-gcc, libnewlib-arm-none-eabi, qemu-system-arm).")
-# Sections this script does not generate (another helper's, added by hand)
-# are kept, after the generated ones, as they are.
+# What this script does not generate is kept, after the generated sections, as
+# it is: blocks between "<!-- name:begin -->" and "<!-- name:end -->" (another
+# script's, e.g. bench/led/run.sh), and any other "## " section.
+def marked_blocks(text):
+    return [m.group(0) for m in re.finditer(r"<!-- ([\w-]+):begin -->.*?<!-- \1:end -->\n?", text, re.S)]
 def sections(text):
     out, title = {}, None
     for line in text.split("\n"):
@@ -248,7 +251,12 @@ def sections(text):
 generated = set(sections("\n".join(L)).keys())
 kept = []
 if os.path.exists(OUT):
-    for title, lines in sections(open(OUT).read()).items():
+    old_text = open(OUT).read()
+    blocks = marked_blocks(old_text)
+    for b in blocks:
+        old_text = old_text.replace(b, "")
+    kept.extend(b.rstrip("\n") + "\n" for b in blocks)
+    for title, lines in sections(old_text).items():
         if title not in generated and not title.startswith("## c) Cortex-M3"):
             kept.append("\n".join(lines).rstrip("\n") + "\n")
 open(OUT, "w").write("\n".join(L) + "\n" + ("\n" + "\n".join(kept) if kept else ""))
