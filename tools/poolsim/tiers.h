@@ -11,6 +11,9 @@
 
 #include "tierpool.h"
 
+/* The library's default pool (TP_CFG_DEFAULT_TIERS, tp_config.h: the seed's
+ * tiers) as text; a string literal because the help text is built from it.
+ * tests/test_tiers.c fails when the two differ. */
 #define PS_DEFAULT_TIERS "256x64,1024x24,4096x12"
 
 /*

@@ -30,6 +30,24 @@ static void test_parse_default(void **state)
     assert_int_equal(n, 1);
 }
 
+/* PS_DEFAULT_TIERS is the library's TP_CFG_DEFAULT_TIERS, written as text. */
+static void test_default_is_the_librarys(void **state)
+{
+    (void)state;
+#define X_TIER(size, count) {(size), (count)},
+    static const tp_tier_t library[] = {TP_CFG_DEFAULT_TIERS(X_TIER)};
+#undef X_TIER
+    tp_tier_t t[TP_CFG_MAX_TIERS];
+    size_t n = 0;
+    char err[256];
+    assert_int_equal(ps_tiers_parse(PS_DEFAULT_TIERS, t, &n, err, sizeof err), 0);
+    assert_int_equal(n, sizeof library / sizeof library[0]);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(t[i].block_size, library[i].block_size);
+        assert_int_equal(t[i].block_count, library[i].block_count);
+    }
+}
+
 /* fragment NULL: the text must parse (a limit case next to refused ones). */
 static void expect_error(const char *text, const char *fragment)
 {
@@ -94,6 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_default),
+        cmocka_unit_test(test_default_is_the_librarys),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_header),
     };
