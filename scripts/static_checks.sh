@@ -57,6 +57,10 @@ fi
 echo "== public headers from C++ (g++, clang++)"
 for cxx in g++ clang++; do
     $cxx -std=c++11 -Wall -Wextra -Werror -Iinclude -fsyntax-only tests/cxx/public_headers.cpp
+    # As a C++ unit of a CMake consumer sees them (TP_PORT=host: the port hook on,
+    # whose C11-atomics lock is C only and must stay out of C++).
+    $cxx -std=c++11 -Wall -Wextra -Werror -DTP_PORT_CONFIG -Iinclude -Iport/host/include \
+        -fsyntax-only tests/cxx/public_headers.cpp
 done
 echo "ok"
 echo "static checks passed"
