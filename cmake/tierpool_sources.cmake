@@ -13,6 +13,7 @@ set(TP_DIAG_SOURCES
     src/tp_health.c
     src/tp_gate.c
     src/tp_track.c
+    src/tp_evline.c
 )
 # Application pieces (portable): frame intake, item store, DMA buffer sets, LED double buffer.
 set(TP_APP_SOURCES

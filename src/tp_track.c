@@ -9,6 +9,7 @@
 
 #include "tp_diag_util.h"
 #include "../include/tp_crash.h"
+#include "../include/tp_evline.h"
 #include "../include/tp_sys.h"
 
 #define TRACK_MAGIC 0x7472636bu /* "trck" */
@@ -103,6 +104,15 @@ static void emit(tp_track_t *t, const char *text, int n)
     }
 }
 
+/* One event line (tp_evline.h, the format's one definition) naming the calling
+ * task in full, up to TP_CFG_TASK_NAME_LEN - 1 bytes. */
+static void emit_event(tp_track_t *t, char kind, uint64_t time_us, const void *block, uint32_t size)
+{
+    char line[TP_EVLINE_SIZE(TP_CFG_TASK_NAME_LEN - 1u)];
+    const tp_evline_t ev = {kind, time_us, (uint64_t)(uintptr_t)block, size, tp_sys_task_name(), 0};
+    emit(t, line, (int)tp_evline_format(line, sizeof line, &ev));
+}
+
 tp_err_t tp_track_set_event_sink(tp_track_t *t, tp_track_write_fn fn, void *user)
 {
     if (!attached(t)) {
@@ -110,31 +120,8 @@ tp_err_t tp_track_set_event_sink(tp_track_t *t, tp_track_write_fn fn, void *user
     }
     t->events = fn;
     t->events_user = user;
-    emit(t, "tpev 1\n", 7);
+    emit(t, TP_EVLINE_HEADER, (int)TP_EVLINE_HEADER_LEN);
     return TP_OK;
-}
-
-/* Decimal text of a 64-bit value without 64-bit division (repeated subtraction
- * of powers of ten: at most 9 subtractions per digit). */
-static void u64_dec(uint64_t v, char *out, size_t size)
-{
-    static const uint64_t pow10[] = {
-        10000000000000000000ull, 1000000000000000000ull, 100000000000000000ull,
-        10000000000000000ull, 1000000000000000ull, 100000000000000ull, 10000000000000ull,
-        1000000000000ull, 100000000000ull, 10000000000ull, 1000000000ull, 100000000ull,
-        10000000ull, 1000000ull, 100000ull, 10000ull, 1000ull, 100ull, 10ull, 1ull};
-    size_t n = 0;
-    for (size_t i = 0; i < sizeof pow10 / sizeof pow10[0]; i++) {
-        char digit = '0';
-        while (v >= pow10[i]) {
-            v -= pow10[i];
-            digit++;
-        }
-        if ((digit != '0' || n > 0u || i + 1u == sizeof pow10 / sizeof pow10[0]) && n + 1u < size) {
-            out[n++] = digit;
-        }
-    }
-    out[n] = '\0';
 }
 
 static void report(tp_track_t *t, tp_track_event_t ev, const void *block,
@@ -230,12 +217,7 @@ static void *track_alloc(tp_pool_t *pool, size_t size, const char *where, int li
         memset(block + size, TP_TRACK_CANARY_BYTE, bi.block_size - size);
     }
     if (t->events != NULL) {
-        char line_buf[96], tbuf[24];
-        u64_dec(e->time_us, tbuf, sizeof tbuf);
-        const int n = snprintf(line_buf, sizeof line_buf, "A %s 0x%lx %lu%s%s\n", tbuf,
-                               (unsigned long)(uintptr_t)p, (unsigned long)size,
-                               e->task[0] != '\0' ? " " : "", e->task);
-        emit(t, line_buf, n < (int)sizeof line_buf ? n : (int)sizeof line_buf - 1);
+        emit_event(t, 'A', e->time_us, p, (uint32_t)size);
     }
     return p;
 }
@@ -302,12 +284,7 @@ tp_err_t tp_track_free(tp_pool_t *pool, void *ptr, const char *where, int line)
         tp_crash_note_op('F', ptr, 0);
     }
     if (t->events != NULL) {
-        char line_buf[96], tbuf[24];
-        u64_dec(tp_sys_time_us(), tbuf, sizeof tbuf);
-        const char *me = tp_sys_task_name();
-        const int n = snprintf(line_buf, sizeof line_buf, "F %s 0x%lx%s%.11s\n", tbuf,
-                               (unsigned long)(uintptr_t)ptr, me[0] != '\0' ? " " : "", me);
-        emit(t, line_buf, n < (int)sizeof line_buf ? n : (int)sizeof line_buf - 1);
+        emit_event(t, 'F', tp_sys_time_us(), ptr, 0);
     }
     return TP_OK;
 }

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "diag_util.h"
+#include "tp_evline.h"
 #include "tp_track.h"
 
 #if !TP_CFG_TRACKING
@@ -192,12 +193,53 @@ static void test_event_stream(void **state)
     tp_sys_host_set_task(0, "");
     TP_FREE(&pool, a);
     char expect[256];
-    snprintf(expect, sizeof expect, "tpev 1\nA 5000000000 0x%lx 77 main\nF 5000000123 0x%lx\n",
+    snprintf(expect, sizeof expect, "tpev 2\nA 5000000000 0x%lx 77 main\nF 5000000123 0x%lx\n",
              (unsigned long)(uintptr_t)a, (unsigned long)(uintptr_t)a);
     assert_string_equal(evbuf, expect);
     assert_null(TP_ALLOC(&pool, 5000)); /* failed: no event, counted */
     assert_int_equal(trk.failed, 1);
     assert_int_equal(tp_track_set_event_sink(&trk, NULL, NULL), TP_OK);
+}
+
+/* Task names FreeRTOS allows (spaces, quotes, newlines, non-ASCII bytes) come
+ * back byte for byte from the stream, one line per event: no name can inject
+ * an event (issue 10). */
+static void test_event_stream_task_names(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "Tmr Svc", "a\nF 1 0x0", "na\xc3\xafve", "x\"y\\z", "#1",
+                                         "tab\there", "\x7f\x01", "IDLE0", "12345678901234567890123" };
+    const size_t n_names = sizeof names / sizeof names[0];
+    evlen = 0;
+    assert_int_equal(tp_track_set_event_sink(&trk, ev_sink, NULL), TP_OK);
+    for (size_t i = 0; i < n_names; i++) {
+        tp_sys_host_set_task((uint32_t)i + 1u, names[i]);
+        void *p = TP_ALLOC(&pool, 16);
+        assert_non_null(p);
+        TP_FREE(&pool, p);
+    }
+    assert_int_equal(tp_track_set_event_sink(&trk, NULL, NULL), TP_OK);
+    /* header, then two lines per name */
+    const char *line = evbuf, *end = evbuf + evlen;
+    const char *nl = memchr(line, '\n', (size_t)(end - line));
+    assert_non_null(nl);
+    assert_int_equal(tp_evline_header_version(line, (size_t)(nl - line)), 2);
+    line = nl + 1;
+    for (size_t i = 0; i < 2u * n_names; i++) {
+        nl = memchr(line, '\n', (size_t)(end - line));
+        assert_non_null(nl);
+        tp_evline_t ev;
+        char name[64];
+        const char *why = "";
+        if (tp_evline_parse(line, (size_t)(nl - line), 2, &ev, name, sizeof name, &why) != TP_EVLINE_EVENT)
+            fail_msg("line %zu does not parse: %s", i, why);
+        assert_int_equal(ev.kind, i % 2u ? 'F' : 'A');
+        assert_int_equal(ev.task_len, strlen(names[i / 2u]));
+        assert_memory_equal(ev.task, names[i / 2u], ev.task_len);
+        line = nl + 1;
+    }
+    assert_ptr_equal(line, end);
+    tp_sys_host_set_task(0, "");
 }
 
 static int visited;
@@ -248,6 +290,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_use_after_free_detected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_free_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_stream, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_stream_task_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_visit_older, setup, teardown),
         cmocka_unit_test_setup_teardown(test_untracked_pool_passthrough, setup, teardown),
     };

@@ -1,0 +1,91 @@
+/*
+ * tp_evline.h - one line of tierpool's plain event format ("tpev"), the one
+ * definition of it: the tracking layer's event sink writes lines with
+ * tp_evline_format, poolsim reads them with tp_evline_parse
+ * (docs/event-format.md describes the format for people).
+ *
+ *   tpev 2
+ *   A <time_us> 0x<addr-hex> <size> [task]
+ *   F <time_us> 0x<addr-hex> [task]
+ *
+ * Revision 2 quotes a task name that is not one plain word: "Tmr Svc", with
+ * \" \\ and \xHH escapes inside the quotes, so every byte string (spaces,
+ * newlines, non-ASCII bytes) round-trips. Revision 1 (a bare word, no
+ * quoting) is still read.
+ *
+ * Library code: no allocation, no 64-bit division, every buffer sized by
+ * the caller. All functions are reentrant and safe from an ISR.
+ */
+#ifndef TP_EVLINE_H
+#define TP_EVLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The revision written by tp_evline_header, and the highest one read. */
+#define TP_EVLINE_VERSION 2u
+
+/*
+ * Bytes a buffer needs for any event line whose task name has at most
+ * name_max bytes: "A " 20-digit time " 0x" 16 hex digits " " 10-digit size
+ * " " quotes, 4 bytes per escaped name byte, "\n" and the NUL.
+ */
+#define TP_EVLINE_SIZE(name_max) (2u + 20u + 3u + 16u + 1u + 10u + 1u + 2u + 4u * (name_max) + 2u)
+
+/* The header line ("tpev 2\n") and its length. */
+#define TP_EVLINE_HEADER "tpev 2\n"
+#define TP_EVLINE_HEADER_LEN 7u
+
+/* One event. */
+typedef struct {
+    char kind;        /* 'A' (allocation) or 'F' (free) */
+    uint64_t time_us; /* microseconds since any origin */
+    uint64_t addr;    /* the block's address (or any id) */
+    uint32_t size;    /* bytes requested; 'A' only */
+    const char *task; /* format: NUL-terminated name, NULL or "" for none;
+                         parse: the decoded name (not NUL-terminated) */
+    size_t task_len;  /* parse: bytes in task; ignored by tp_evline_format */
+} tp_evline_t;
+
+/*
+ * Write ev as one line ending in '\n' into buf (NUL-terminated). Returns the
+ * line's length without the NUL, or 0 when buf cannot hold the line even
+ * without its task name (size >= TP_EVLINE_SIZE(0) always can). A task name
+ * longer than what fits is cut before the first byte that does not fit
+ * (never inside an escape): with size >= TP_EVLINE_SIZE(n) every name of up
+ * to n bytes is written whole. 0 also for a kind other than 'A' or 'F'.
+ */
+size_t tp_evline_format(char *buf, size_t size, const tp_evline_t *ev);
+
+/*
+ * Recognise a header line ("tpev N", spaces or tabs around N). Returns N
+ * (1.. TP_EVLINE_VERSION, or any higher number, which the caller should
+ * refuse), or 0 when the line is not a header.
+ */
+unsigned tp_evline_header_version(const char *line, size_t len);
+
+/* Results of tp_evline_parse. */
+#define TP_EVLINE_EVENT 1      /* *ev holds the event */
+#define TP_EVLINE_OTHER 0      /* not an event line: empty, a '#' comment, or other text */
+#define TP_EVLINE_MALFORMED (-1) /* starts like an event ('A' or 'F' then a space, tab or the end)
+                                    but is not one; *why says what was expected */
+
+/*
+ * Parse one line (len bytes, no line end) of revision `version` (1 or 2).
+ * The task name is decoded into name_buf (name_size bytes; a longer name is
+ * cut to name_size bytes, the rest of it still checked); ev->task points
+ * there, ev->task_len gives its length (0 when the line names no task).
+ * Never reads outside line[0..len).
+ */
+int tp_evline_parse(const char *line, size_t len, unsigned version, tp_evline_t *ev, char *name_buf,
+                    size_t name_size, const char **why);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TP_EVLINE_H */
