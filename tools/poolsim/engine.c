@@ -40,6 +40,8 @@ typedef struct {
     /* interval state */
     uint64_t next_sample;
     uint64_t interval;
+    size_t max_samples;
+    int grid_done;            /* no boundary left below 2^64 ns */
     uint32_t heap_min_largest, pool_min_largest;
     uint64_t heap_failed_mark, pool_failed_mark;
 } run_t;
@@ -91,6 +93,71 @@ static int add_sample(run_t *r, uint64_t t)
     r->pool_failed_mark = res->pool_failed;
     if (r->cfg->progress)
         r->cfg->progress(r->cfg->progress_user, t, r->cfg->end_ns);
+    return 0;
+}
+
+static uint32_t add_sat32(uint32_t a, uint32_t b)
+{
+    return a > UINT32_MAX - b ? UINT32_MAX : a + b;
+}
+
+/*
+ * Double the interval: rows 2j-1 and 2j become one row at 2j intervals (the
+ * later state, the worse minimum, the failures of both). A row left over at
+ * an odd boundary is folded back into the running interval.
+ */
+static void widen(run_t *r)
+{
+    ps_result_t *res = r->res;
+    if (r->interval > UINT64_MAX / 2u) {
+        r->grid_done = 1; /* no wider interval: no more boundaries */
+        return;
+    }
+    ps_sample_t *s = res->samples;
+    const size_t k = res->n_samples - 1u; /* rows after the one at 0 */
+    for (size_t j = 1; j <= k / 2u; j++) {
+        ps_sample_t a = s[2u * j - 1u], b = s[2u * j];
+        b.heap_min_largest = a.heap_min_largest < b.heap_min_largest ? a.heap_min_largest : b.heap_min_largest;
+        b.pool_min_largest = a.pool_min_largest < b.pool_min_largest ? a.pool_min_largest : b.pool_min_largest;
+        b.heap_failed = add_sat32(a.heap_failed, b.heap_failed);
+        b.pool_failed = add_sat32(a.pool_failed, b.pool_failed);
+        s[j] = b;
+    }
+    if (k % 2u) {
+        const ps_sample_t *odd = &s[k];
+        if (odd->heap_min_largest < r->heap_min_largest)
+            r->heap_min_largest = odd->heap_min_largest;
+        if (odd->pool_min_largest < r->pool_min_largest)
+            r->pool_min_largest = odd->pool_min_largest;
+        r->heap_failed_mark = odd->heap_failed_total - odd->heap_failed;
+        r->pool_failed_mark = odd->pool_failed_total - odd->pool_failed;
+    }
+    res->n_samples = 1u + k / 2u;
+    r->interval *= 2u;
+    res->interval_doublings++;
+}
+
+/* The boundary after the last row, or grid_done when it would pass 2^64 ns. */
+static void advance(run_t *r)
+{
+    const uint64_t last = r->res->samples[r->res->n_samples - 1u].t_ns;
+    if (last > UINT64_MAX - r->interval)
+        r->grid_done = 1;
+    else
+        r->next_sample = last + r->interval;
+}
+
+/* A row at every boundary before t (inclusive: at t too), at most up to limit. */
+static int sample_until(run_t *r, uint64_t t, int inclusive, uint64_t limit)
+{
+    while (!r->grid_done && (r->next_sample < t || (inclusive && r->next_sample == t)) && r->next_sample <= limit) {
+        if (add_sample(r, r->next_sample))
+            return -1;
+        if (r->res->n_samples > r->max_samples + 1u)
+            widen(r);
+        if (!r->grid_done)
+            advance(r);
+    }
     return 0;
 }
 
@@ -196,6 +263,7 @@ int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res,
     r.cfg = cfg;
     r.res = res;
     r.interval = cfg->interval_ns ? cfg->interval_ns : NS_PER_HOUR;
+    r.max_samples = cfg->max_samples ? cfg->max_samples : PS_ENGINE_MAX_SAMPLES;
 
     /* The heap: the configured regions, or one region of heap.arena_size. */
     ps_caps_opts_t co;
@@ -260,13 +328,17 @@ int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res,
     }
     if (add_sample(&r, 0))
         goto oom;
-    r.next_sample = r.interval;
+    advance(&r);
 
     ps_event_t ev;
     uint64_t last_t = 0;
-    if (src.rewind)
-        src.rewind(src.ctx);
-    while (src.next(src.ctx, &ev)) {
+    const uint64_t limit = cfg->end_ns ? cfg->end_ns : UINT64_MAX;
+    if (src.rewind && src.rewind(src.ctx)) {
+        snprintf(err, len, "the event source cannot be read again");
+        goto out;
+    }
+    int got;
+    while ((got = src.next(src.ctx, &ev)) > 0) {
         if (ev.t_ns < last_t) {
             res->out_of_order++;
             ev.t_ns = last_t;
@@ -274,11 +346,8 @@ int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res,
         last_t = ev.t_ns;
         /* Sample every boundary this event passes, with the state before it
          * (an event exactly at a boundary belongs to the interval it ends). */
-        while (ev.t_ns > r.next_sample && (!cfg->end_ns || r.next_sample <= cfg->end_ns)) {
-            if (add_sample(&r, r.next_sample))
-                goto oom;
-            r.next_sample += r.interval;
-        }
+        if (sample_until(&r, ev.t_ns, 0, limit))
+            goto oom;
         res->events++;
         if (ev.kind == PS_EV_ALLOC) {
             if (on_alloc(&r, &ev))
@@ -293,15 +362,19 @@ int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res,
             release(&r, s);
         }
     }
-    res->end_ns = cfg->end_ns ? cfg->end_ns : last_t;
-    while (r.next_sample <= res->end_ns) {
-        if (add_sample(&r, r.next_sample))
-            goto oom;
-        r.next_sample += r.interval;
+    if (got < 0) {
+        snprintf(err, len, "the event source failed");
+        goto out;
     }
+    res->end_ns = cfg->end_ns ? cfg->end_ns : last_t;
+    if (sample_until(&r, res->end_ns, 1, res->end_ns))
+        goto oom;
     /* A last, partial interval. */
     if (res->samples[res->n_samples - 1].t_ns < res->end_ns && add_sample(&r, res->end_ns))
         goto oom;
+    res->interval_ns = r.interval;
+    res->end_live_count = r.live;
+    res->end_live_bytes = r.live_bytes;
     ps_caps_stats(r.heap, &res->heap_end);
     if (pool)
         tp_pool_get_stats(pool, &res->pool_end);

@@ -28,6 +28,8 @@ typedef struct {
     tp_tier_t tiers[TP_CFG_MAX_TIERS];
     size_t n_tiers;
     uint64_t interval_ns;   /* sampling interval; 0 = one hour */
+    size_t max_samples;     /* rows at most, 0 = PS_ENGINE_MAX_SAMPLES: past it the interval doubles and
+                               adjacent rows merge (worst values kept, failures added) */
     uint64_t end_ns;        /* the run's end (last sample); 0 = the last event's time */
     void (*progress)(void *user, uint64_t t_ns, uint64_t end_ns);
     void *progress_user;
@@ -54,6 +56,7 @@ typedef struct {
 } ps_sample_t;
 
 #define PS_NEVER UINT64_MAX
+#define PS_ENGINE_MAX_SAMPLES ((size_t)100000)
 
 typedef struct {
     ps_sample_t *samples;
@@ -83,6 +86,10 @@ typedef struct {
     uint64_t region_allocs[PS_CAPS_MAX_REGIONS]; /* allocations each region served */
     uint64_t heap_len_total;      /* sum of the region lengths */
     uint32_t heap_initial_free;   /* free of the fresh regions */
+    uint64_t interval_ns;         /* the rows' interval: cfg's, doubled interval_doublings times */
+    unsigned interval_doublings;
+    uint32_t end_live_count;      /* allocations alive in the stream at its end */
+    uint64_t end_live_bytes;
     uint64_t pool_bytes_total;    /* sum of block bytes */
     size_t pool_storage;          /* tp_pool_storage_size */
     ps_heap_stats_t heap_end;

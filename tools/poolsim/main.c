@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "heapcaps.h"
 #include "planner.h"
+#include "ps_trace.h"
 #include "report.h"
 #include "spread.h"
 #include "sweep.h"
@@ -195,7 +196,7 @@ static void usage_cmd(FILE *f, const char *cmd)
 
 static int parse_u64(const char *s, uint64_t *out)
 {
-    if (!s || !*s || *s == '-' || *s == '+')
+    if (!s || *s < '0' || *s > '9') /* strtoull would skip spaces and take a sign */
         return -1;
     char *end;
     errno = 0;
@@ -339,6 +340,40 @@ static int check_heap(opts_t *op)
     return 0;
 }
 
+/* Where the report goes: stderr when an output takes standard output. */
+static FILE *report_stream(const opts_t *op)
+{
+    const char *outs[3] = { op->csv, op->emit, op->header };
+    for (int i = 0; i < 3; i++)
+        if (outs[i] && !strcmp(outs[i], "-"))
+            return stderr;
+    return stdout;
+}
+
+/* Option combinations that cannot work, refused before anything runs. */
+static int check_combinations(const opts_t *op)
+{
+    const char *outs[3] = { op->csv, op->emit, op->header };
+    const char *names[3] = { "--csv", "--emit-trace", "--header" };
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++)
+            if (outs[i] && outs[j] && !strcmp(outs[i], outs[j])) {
+                fprintf(stderr, "poolsim %s: %s and %s name the same output '%s'\n", op->cmd, names[i], names[j],
+                        outs[i]);
+                return -1;
+            }
+    if (op->plot && op->csv && !strcmp(op->csv, "-")) {
+        fprintf(stderr, "poolsim %s: --plot draws from the CSV file: give --csv FILE, not -\n", op->cmd);
+        return -1;
+    }
+    if (op->plot && (!strcmp(op->plot, "-") || (op->csv && !strcmp(op->plot, op->csv)) ||
+                     (op->emit && !strcmp(op->plot, op->emit)))) {
+        fprintf(stderr, "poolsim %s: --plot needs a file of its own\n", op->cmd);
+        return -1;
+    }
+    return 0;
+}
+
 /* --boot-log FILE: an input (exit 1 when it cannot be read or holds no region). */
 static int load_boot_log(opts_t *op)
 {
@@ -350,7 +385,7 @@ static int load_boot_log(opts_t *op)
         fprintf(stderr, "poolsim %s: --boot-log %s\n", op->cmd, err);
         return -1;
     }
-    FILE *out = op->csv && !strcmp(op->csv, "-") ? stderr : stdout;
+    FILE *out = report_stream(op);
     fprintf(out, "boot log %s: %zu regions (%s%s; %u lines skipped)%s%s\n", op->boot_log, b.regions.n,
             b.kind == PS_BOOTLOG_HEAP_INIT ? "heap_init lines" : "heap_caps_print_heap_info, no region types",
             (b.boots > 1 || b.summaries > 1) ? ", the last of several" : "", b.skipped,
@@ -409,6 +444,8 @@ static int finish_args(opts_t *op)
     /* synthetic runs: the network stack's own allocations stay on the heap in the pool world */
     op->eng.heap_only_tasks = op->trace ? 0u : ps_workload_system_tasks();
     op->eng.interval_ns = (uint64_t)(op->interval_min ? op->interval_min : 60u) * NS_PER_MIN;
+    if (check_combinations(op))
+        return -1;
     return op->boot_log ? 0 : check_heap(op);
 }
 
@@ -429,59 +466,110 @@ static void progress_done(const opts_t *op)
         fprintf(stderr, "\r%40s\r", "");
 }
 
-/* ---- sources ---- */
+/* ---- outputs: opened before anything runs, checked when closed ---- */
 
+/* A file the command writes, or standard output for "-". */
+typedef struct {
+    const char *path;
+    FILE *f;
+    int is_stdout;
+} output_t;
 
-#if PS_HAVE_TRACE
-static int load_trace(const char *cmd, const char *path, ps_trace_t *tr)
+/* Open (create or truncate) an output now, so that a path that cannot be
+ * written stops the command before any simulation. 0, or -1 with a message. */
+static int out_open(output_t *o, const char *cmd, const char *what, const char *path)
 {
-    ps_trace_error_t e;
-    memset(&e, 0, sizeof e);
-    if (ps_trace_load(path, tr, &e) != 0) {
-        if (e.line)
-            fprintf(stderr, "%s:%zu: %s\n", e.file[0] ? e.file : path, e.line, e.message);
-        else
-            fprintf(stderr, "%s: %s\n", e.file[0] ? e.file : path, e.message[0] ? e.message : "cannot read");
-        fprintf(stderr, "poolsim %s: no report: the trace did not load\n", cmd);
+    memset(o, 0, sizeof *o);
+    if (!path)
+        return 0;
+    o->path = path;
+    if (!strcmp(path, "-")) {
+        o->f = stdout;
+        o->is_stdout = 1;
+        return 0;
+    }
+    o->f = fopen(path, "w");
+    if (!o->f) {
+        fprintf(stderr, "poolsim %s: cannot write the %s %s: %s\n", cmd, what, path, strerror(errno));
         return -1;
     }
     return 0;
 }
-#endif
 
-/* ---- commands ---- */
-
-static int write_outputs(const opts_t *op, const ps_result_t *res, const char *title)
+/* Close an output: 0, or -1 with a message when any write to it failed. */
+static int out_close(output_t *o, const char *cmd)
 {
-    const char *csv = op->csv ? op->csv : "poolsim.csv";
-    {
-        if (ps_report_csv(csv, res)) {
-            fprintf(stderr, "poolsim %s: cannot write %s: %s\n", op->cmd, csv, strerror(errno));
-            return EXIT_INPUT;
-        }
-        printf("CSV written to %s\n", csv);
-    }
-    if (op->plot) {
-        if (!strcmp(csv, "-")) {
-            fprintf(stderr, "poolsim %s: --plot needs the CSV in a file, not on stdout\n", op->cmd);
-            return EXIT_USAGE;
-        }
-        int rc = ps_report_plot(op->plot, csv, title, stdout);
-        if (rc < 0) {
-            fprintf(stderr, "poolsim %s: gnuplot failed to write %s\n", op->cmd, op->plot);
-            return EXIT_INPUT;
-        }
-        if (rc == 0)
-            printf("plot written to %s\n", op->plot);
+    if (!o->f)
+        return 0;
+    errno = 0;
+    int bad = ferror(o->f);
+    if (o->is_stdout)
+        bad |= fflush(o->f) != 0;
+    else
+        bad |= fclose(o->f) != 0;
+    o->f = NULL;
+    if (bad) {
+        fprintf(stderr, "poolsim %s: writing %s failed%s%s\n", cmd, o->is_stdout ? "standard output" : o->path,
+                errno ? ": " : "", errno ? strerror(errno) : "");
+        return -1;
     }
     return 0;
 }
 
-/* The spread's runs: each perturbed run's stream comes from here. */
+/* Give up an output after an error: closed, and the file removed (it would
+ * otherwise look like a result). */
+static void out_discard(output_t *o)
+{
+    if (o->f && !o->is_stdout) {
+        fclose(o->f);
+        remove(o->path);
+    }
+    o->f = NULL;
+}
+
+/* ---- traces ---- */
+
+static void trace_error(const char *cmd, const ps_trace_error_t *e, const char *path)
+{
+    if (e->line)
+        fprintf(stderr, "%s:%" PRIu64 ": %s\n", e->file[0] ? e->file : path, e->line, e->message);
+    else
+        fprintf(stderr, "%s: %s\n", e->file[0] ? e->file : path, e->message[0] ? e->message : "cannot read");
+    fprintf(stderr, "poolsim %s: no report: the trace did not load\n", cmd);
+}
+
+/* Open a trace and read until its format is known. NULL after a message. */
+static ps_reader_t *open_trace(const char *cmd, const char *path)
+{
+    ps_trace_error_t e;
+    ps_reader_t *r = ps_reader_open(path, &e);
+    if (!r) {
+        trace_error(cmd, &e, path);
+        return NULL;
+    }
+    if (ps_reader_format(r) == PS_FMT_UNKNOWN) {
+        trace_error(cmd, ps_reader_error(r), path);
+        ps_reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* A failed run over a trace: the trace's own message (file:line) when the
+ * reader failed, else the engine's or planner's. */
+static void run_error(const char *cmd, const ps_reader_cursor_t *cur, const char *path, const char *err)
+{
+    if (cur && cur->failed == 1)
+        trace_error(cmd, ps_reader_error(cur->reader), path);
+    else
+        fprintf(stderr, "poolsim %s: %s\n", cmd, cur && cur->failed ? ps_reader_cursor_error(cur) : err);
+}
+
+/* ---- the spread: each perturbed run's stream comes from here ---- */
+
 typedef struct {
     opts_t *op;
-    const ps_trace_t *trace;   /* replay: the loaded trace */
-    ps_trace_cursor_t cur;
+    const ps_source_t *trace;  /* replay: the trace's source (rewound by each run) */
     ps_workload_t *w;          /* run: the workload of the current perturbed run */
 } spread_src_t;
 
@@ -491,7 +579,7 @@ static int spread_source(void *user, unsigned k, ps_source_t *src, char *err, si
     if (s->op->eng.progress)
         fprintf(stderr, "\rpoolsim: spread run %u of %u          ", k, s->op->spread_cfg.n);
     if (s->trace) {
-        *src = ps_source_trace(&s->cur, s->trace);
+        *src = *s->trace;
         return 0;
     }
     ps_workload_cfg_t wl = s->op->wl;
@@ -532,159 +620,224 @@ static int maybe_spread(opts_t *op, const ps_result_t *res, spread_src_t *ctx, p
     return 1;
 }
 
-static int report_run(const opts_t *op, const ps_result_t *res, const char *title, const ps_spread_t *spread)
+/* ---- run and replay: table, verdicts, CSV, plot ---- */
+
+static int report_run(const opts_t *op, const ps_result_t *res, FILE *rep, output_t *csv, const char *title,
+                      const ps_spread_t *spread)
 {
-    int csv_stdout = op->csv && !strcmp(op->csv, "-");
-    FILE *out = csv_stdout ? stderr : stdout;
     if (!op->quiet)
-        ps_report_table(out, res, &op->eng);
-    ps_report_heap(out, res, &op->eng);
+        ps_report_table(rep, res, &op->eng);
+    ps_report_heap(rep, res, &op->eng);
     if (op->regions_text && op->left_out[0])
-        fprintf(out, "  (malloc() does not use %s)\n", op->left_out);
-    ps_report_verdicts(out, res, &op->eng, spread, &op->spread_cfg);
+        fprintf(rep, "  (malloc() does not use %s)\n", op->left_out);
+    ps_report_verdicts(rep, res, &op->eng, spread, &op->spread_cfg);
     if (!spread && op->spread == SPREAD_AUTO)
-        fprintf(out, "spread: off for a stream of %" PRIu64 " events (on by default up to %u); --spread %u gives "
+        fprintf(rep, "spread: off for a stream of %" PRIu64 " events (on by default up to %u); --spread %u gives "
                      "the range of outcomes\n", res->events, PS_SPREAD_AUTO_EVENTS, PS_SPREAD_DEFAULT);
-    fflush(out);
-    if (csv_stdout) {
-        if (ps_report_csv("/dev/stdout", res)) {
-            fprintf(stderr, "poolsim %s: cannot write the CSV to stdout\n", op->cmd);
+    ps_report_csv(csv->f, res);
+    if (out_close(csv, op->cmd))
+        return EXIT_INPUT;
+    if (!csv->is_stdout)
+        fprintf(rep, "CSV written to %s\n", csv->path);
+    if (op->plot) {
+        int rc = ps_report_plot(op->plot, csv->path, title, rep);
+        if (rc < 0) {
+            fprintf(stderr, "poolsim %s: gnuplot failed to write %s\n", op->cmd, op->plot);
+            remove(op->plot);
             return EXIT_INPUT;
         }
-        if (op->plot) {
-            fprintf(stderr, "poolsim %s: --plot needs --csv FILE\n", op->cmd);
-            return EXIT_USAGE;
-        }
-        return 0;
+        if (rc == 0)
+            fprintf(rep, "plot written to %s\n", op->plot);
+        else
+            remove(op->plot); /* no gnuplot: no empty PNG left behind */
     }
-    return write_outputs(op, res, title);
+    return 0;
+}
+
+/* The CSV (default poolsim.csv) and the plot's file, opened before the run. */
+static int open_run_outputs(const opts_t *op, output_t *csv, output_t *plot)
+{
+    if (out_open(csv, op->cmd, "CSV", op->csv ? op->csv : "poolsim.csv"))
+        return -1;
+    if (out_open(plot, op->cmd, "plot", op->plot)) {
+        out_discard(csv);
+        return -1;
+    }
+    out_discard(plot); /* writable: gnuplot writes it at the end */
+    return 0;
 }
 
 static int cmd_run(opts_t *op)
 {
     char err[256], desc[1024];
+    FILE *rep = report_stream(op);
+    output_t csv, plot, emit;
+    if (open_run_outputs(op, &csv, &plot))
+        return EXIT_INPUT;
+    if (out_open(&emit, op->cmd, "trace", op->emit)) {
+        out_discard(&csv);
+        return EXIT_INPUT;
+    }
     ps_workload_t *w = ps_workload_new(&op->wl, err, sizeof err);
     if (!w) {
         fprintf(stderr, "poolsim run: %s\n", err);
+        out_discard(&csv);
+        out_discard(&emit);
         return EXIT_USAGE;
     }
     ps_workload_describe(&op->wl, desc, sizeof desc);
-    FILE *out = op->csv && !strcmp(op->csv, "-") ? stderr : stdout;
-    fprintf(out, "poolsim run: workload %s", desc);
+    fprintf(rep, "poolsim run: workload %s", desc);
     op->eng.end_ns = op->wl.duration_ns;
-    ps_result_t res;
     ps_source_t src = ps_source_workload(w);
     ps_tee_cursor_t tee = { src, NULL, NULL, 0 };
-    if (op->emit) {
-        FILE *emit = fopen(op->emit, "w");
-        if (!emit) {
-            fprintf(stderr, "poolsim run: cannot write %s: %s\n", op->emit, strerror(errno));
-            ps_workload_free(w);
-            return EXIT_INPUT;
-        }
+    if (emit.f) {
         char comment[128];
         snprintf(comment, sizeof comment, "poolsim run, seed %" PRIu64 ", %u h; times in us", op->wl.seed,
                  op->hours);
-        src = ps_source_tee(&tee, src, emit, ps_workload_source_name);
-        tee.write_error = ps_plain_write_header(emit, comment) != 0;
+        src = ps_source_tee(&tee, src, emit.f, ps_workload_source_name);
+        tee.write_error = ps_plain_write_header(emit.f, comment) != 0;
     }
+    ps_result_t res;
     int rc = ps_engine_run(&op->eng, src, &res, err, sizeof err);
     progress_done(op);
     ps_workload_free(w);
-    int emit_failed = tee.out && (fclose(tee.out) != 0 || tee.write_error);
-    if (rc || emit_failed) {
-        if (rc)
-            fprintf(stderr, "poolsim run: %s\n", err);
-        else
-            fprintf(stderr, "poolsim run: cannot write %s\n", op->emit);
+    if (rc) {
+        fprintf(stderr, "poolsim run: %s\n", err);
         ps_result_free(&res);
+        out_discard(&csv);
+        out_discard(&emit);
+        return EXIT_INPUT;
+    }
+    if (out_close(&emit, "run") || tee.write_error) {
+        ps_result_free(&res);
+        out_discard(&csv);
         return EXIT_INPUT;
     }
     static ps_spread_t spread;
-    spread_src_t ctx = { op, NULL, { NULL, 0 }, NULL };
+    spread_src_t ctx = { op, NULL, NULL };
     int spread_rc = maybe_spread(op, &res, &ctx, &spread);
     if (spread_rc < 0) {
         ps_result_free(&res);
+        out_discard(&csv);
         return EXIT_INPUT;
     }
     char title[128];
     snprintf(title, sizeof title, "poolsim run, seed %" PRIu64 ", %u h", op->wl.seed, op->hours);
-    rc = report_run(op, &res, title, spread_rc ? &spread : NULL);
+    rc = report_run(op, &res, rep, &csv, title, spread_rc ? &spread : NULL);
     ps_result_free(&res);
     return rc;
+}
+
+/* A heap_trace_dump: no free times, so an analysis instead of a replay. */
+static int replay_dump(const opts_t *op, ps_reader_t *r)
+{
+    if (op->csv || op->plot) {
+        fprintf(stderr, "poolsim replay: %s is a heap_trace_dump, which has no free times: there is no "
+                        "time series for --csv or --plot\n", op->trace);
+        return EXIT_INPUT;
+    }
+    ps_dump_stats_t st;
+    ps_dump_stats_init(&st);
+    ps_event_t ev;
+    int got;
+    while ((got = ps_reader_next(r, &ev)) > 0)
+        ps_dump_stats_add(&st, &ev);
+    if (got < 0) {
+        trace_error("replay", ps_reader_error(r), op->trace);
+        return EXIT_INPUT;
+    }
+    (void)ps_report_dump(stdout, op->trace, ps_reader_info(r), &st);
+    ps_report_input(stdout, ps_reader_info(r));
+    return 0;
 }
 
 static int cmd_replay(opts_t *op)
 {
-#if PS_HAVE_TRACE
-    ps_trace_t tr;
-    memset(&tr, 0, sizeof tr);
-    if (load_trace("replay", op->trace, &tr))
+    FILE *rep = report_stream(op);
+    ps_reader_t *r = open_trace("replay", op->trace);
+    if (!r)
         return EXIT_INPUT;
-    if (!tr.has_free_times) {
-        ps_report_dump(stdout, op->trace, &tr);
-        ps_trace_free(&tr);
-        return 0;
+    if (ps_reader_info(r)->format == PS_FMT_DUMP) {
+        int rc = replay_dump(op, r);
+        ps_reader_close(r);
+        return rc;
     }
-    ps_trace_cursor_t cur;
+    output_t csv, plot;
+    if (open_run_outputs(op, &csv, &plot)) {
+        ps_reader_close(r);
+        return EXIT_INPUT;
+    }
+    if (!op->interval_min) {
+        /* about 24 to 48 rows whatever the trace's length (seconds to days): start
+         * at 1 ms and let the engine widen the interval as the trace goes on */
+        op->eng.interval_ns = 1000000u;
+        op->eng.max_samples = 48;
+    }
+    /* The spread replays the trace: a file is read again; standard input or a
+     * pipe is spooled, by default only as far as the spread would run. */
+    ps_reader_cursor_t cur;
+    ps_source_t src = ps_source_reader(&cur, r, op->spread != 0);
+    if (op->spread == SPREAD_AUTO)
+        cur.spool_limit = PS_SPREAD_AUTO_EVENTS;
     ps_result_t res;
     char err[256];
-    printf("poolsim replay: %s (%s format, %zu events)\n", op->trace, ps_format_name(tr.format), tr.n);
-    if (!op->interval_min && tr.n > 0)
-        op->eng.interval_ns = ps_engine_interval_for_span(ps_trace_span_ns(&tr));
-    int rc = ps_engine_run(&op->eng, ps_source_trace(&cur, &tr), &res, err, sizeof err);
+    int rc = ps_engine_run(&op->eng, src, &res, err, sizeof err);
     progress_done(op);
-    if (rc) {
-        fprintf(stderr, "poolsim replay: %s\n", err);
-        ps_result_free(&res);
-        ps_trace_free(&tr);
-        return EXIT_INPUT;
-    }
     static ps_spread_t spread;
-    spread_src_t ctx = { op, &tr, { NULL, 0 }, NULL };
-    int spread_rc = maybe_spread(op, &res, &ctx, &spread);
-    if (spread_rc < 0) {
-        ps_result_free(&res);
-        ps_trace_free(&tr);
-        return EXIT_INPUT;
+    int spread_rc = 0;
+    if (rc) {
+        run_error("replay", &cur, op->trace, err);
+    } else {
+        spread_src_t ctx = { op, &src, NULL };
+        spread_rc = maybe_spread(op, &res, &ctx, &spread);
+        rc = spread_rc < 0;
     }
-    char title[300];
-    snprintf(title, sizeof title, "poolsim replay %s", op->trace);
-    rc = report_run(op, &res, title, spread_rc ? &spread : NULL);
+    if (rc) {
+        out_discard(&csv);
+    } else {
+        const ps_trace_info_t *in = ps_reader_info(r);
+        fprintf(rep, "poolsim replay: %s (%s format, %" PRIu64 " events)\n", op->trace, ps_format_name(in->format),
+                in->events);
+        char title[300];
+        snprintf(title, sizeof title, "poolsim replay %s", op->trace);
+        rc = report_run(op, &res, rep, &csv, title, spread_rc ? &spread : NULL);
+        ps_report_input(rep, in);
+        (void)ps_report_sysview_check(rep, in, &res);
+    }
     ps_result_free(&res);
-    ps_trace_free(&tr);
-    return rc;
-#else
-    fprintf(stderr, "poolsim replay: this build has no trace parsers (tools/poolsim/ps_trace.c missing)\n");
-    (void)op;
-    return EXIT_INPUT;
-#endif
+    ps_reader_cursor_free(&cur);
+    ps_reader_close(r);
+    return rc ? EXIT_INPUT : 0;
 }
 
-static int finish_plan(opts_t *op, ps_source_t src, const char *what)
+static int finish_plan(opts_t *op, ps_source_t src, const ps_reader_cursor_t *cur, const char *what)
 {
     char err[256];
     ps_plan_t plan;
+    FILE *rep = report_stream(op);
+    output_t header;
+    if (out_open(&header, "plan", "header", op->header))
+        return EXIT_INPUT;
     if (ps_plan(src, &op->plan, &plan, err, sizeof err)) {
-        fprintf(stderr, "poolsim plan: %s\n", err);
+        run_error("plan", cur, op->trace, err);
+        out_discard(&header);
         return EXIT_INPUT;
     }
-    printf("poolsim plan: %s\n", what);
-    ps_report_plan(stdout, &plan, &op->plan, (uint32_t)op->plan.heap.arena_size);
+    fprintf(rep, "poolsim plan: %s\n", what);
+    ps_report_plan(rep, &plan, &op->plan, (uint32_t)op->plan.heap.arena_size);
     if (op->heap_search) {
         ps_heap_search_t hs;
         ps_plan_heap_search(src, &plan, &op->eng.heap, &hs);
-        ps_report_heap_search(stdout, &hs, &plan);
+        ps_report_heap_search(rep, &hs, &plan);
     }
-    if (op->header) {
-        FILE *f = fopen(op->header, "w");
+    if (header.f) {
         char comment[512];
         snprintf(comment, sizeof comment, "Planned for %s, headroom %u %%.", what, op->plan.headroom_pct);
-        if (!f || ps_tiers_write_header(f, plan.tiers, plan.n_tiers, comment) || fclose(f)) {
-            fprintf(stderr, "poolsim plan: cannot write %s: %s\n", op->header, strerror(errno));
+        (void)ps_tiers_write_header(header.f, plan.tiers, plan.n_tiers, comment);
+        if (out_close(&header, "plan"))
             return EXIT_INPUT;
-        }
-        printf("header written to %s\n", op->header);
+        if (!header.is_stdout)
+            fprintf(rep, "header written to %s\n", op->header);
     }
     return plan.verify_failures ? EXIT_INPUT : 0;
 }
@@ -702,36 +855,34 @@ static int cmd_plan(opts_t *op)
         snprintf(what, sizeof what, "synthetic workload, seed %" PRIu64 ", %u h%s", op->wl.seed, op->hours,
                  op->wl.net ? " (the application's allocations; the network stack's stay on the heap)" : "");
         ps_filter_cursor_t app;
-        int rc = finish_plan(op, ps_source_filter(&app, ps_source_workload(w), ps_workload_system_tasks()), what);
+        int rc = finish_plan(op, ps_source_filter(&app, ps_source_workload(w), ps_workload_system_tasks()), NULL, what);
         ps_workload_free(w);
         return rc;
     }
-#if PS_HAVE_TRACE
-    ps_trace_t tr;
-    memset(&tr, 0, sizeof tr);
-    if (load_trace("plan", op->trace, &tr))
+    ps_reader_t *r = open_trace("plan", op->trace);
+    if (!r)
         return EXIT_INPUT;
-    if (!tr.has_free_times) {
+    const ps_trace_info_t *in = ps_reader_info(r);
+    if (in->format == PS_FMT_DUMP) {
         fprintf(stderr, "poolsim plan: %s is a %s trace without free times: the peak of simultaneous "
                         "allocations is unknown, so no plan can be made from it\n",
-                op->trace, ps_format_name(tr.format));
-        ps_trace_free(&tr);
+                op->trace, ps_format_name(in->format));
+        ps_reader_close(r);
         return EXIT_INPUT;
     }
-    ps_trace_cursor_t cur;
-    snprintf(what, sizeof what, "trace %s (%s format, %zu events)", op->trace, ps_format_name(tr.format), tr.n);
-    int rc = finish_plan(op, ps_source_trace(&cur, &tr), what);
-    ps_trace_free(&tr);
+    ps_reader_cursor_t cur;
+    snprintf(what, sizeof what, "trace %s (%s format)", op->trace, ps_format_name(in->format));
+    int rc = finish_plan(op, ps_source_reader(&cur, r, 1), &cur, what);
+    if (!rc)
+        ps_report_input(report_stream(op), in);
+    ps_reader_cursor_free(&cur);
+    ps_reader_close(r);
     return rc;
-#else
-    fprintf(stderr, "poolsim plan: this build has no trace parsers (tools/poolsim/ps_trace.c missing)\n");
-    return EXIT_INPUT;
-#endif
 }
 
 /* The sweep's rows go to the table, the CSV and the progress line. */
 typedef struct {
-    FILE *csv;
+    FILE *rep, *csv;
     uint32_t last_level;
     int progress;
 } sweep_out_t;
@@ -739,7 +890,7 @@ typedef struct {
 static int sweep_row(const ps_sweep_row_t *row, void *user)
 {
     sweep_out_t *o = user;
-    ps_report_sweep_row(stdout, row);
+    ps_report_sweep_row(o->rep, row);
     ps_report_sweep_csv_row(o->csv, row);
     if (o->progress)
         fprintf(stderr, "\rpoolsim: background %" PRIu64 " of %u B", row->level, o->last_level);
@@ -749,42 +900,47 @@ static int sweep_row(const ps_sweep_row_t *row, void *user)
 static int cmd_sweep(opts_t *op)
 {
     char err[256], desc[1024];
-    const char *csv_name = op->csv ? op->csv : "poolsim-sweep.csv";
-    if (op->levels.max == 0 && op->levels.min == 0) {
+    FILE *rep = report_stream(op);
+    if (op->levels.min > op->levels.max) {
         /* 0 to 3/4 of the heap's bytes, rounded down to 16 KiB */
         uint64_t total = 0;
         for (size_t i = 0; i < op->eng.n_regions; i++)
             total += op->eng.regions[i].len;
         if (!op->eng.n_regions)
             total = op->arena ? op->arena : PS_HEAP_DEFAULT_ARENA;
+        op->levels.min = 0;
         op->levels.max = (uint32_t)((total * 3u / 4u) & ~(uint64_t)16383u);
     }
     if (!op->level_step) {
         uint32_t span = op->levels.max - op->levels.min;
         op->level_step = span >= 16u * 1024u ? (span / 16u) & ~1023u : (span ? span : 1u);
     }
+    const uint64_t levels = (uint64_t)(op->levels.max - op->levels.min) / op->level_step + 1u;
+    if (levels > PS_SWEEP_MAX_LEVELS) {
+        fprintf(stderr, "poolsim sweep: --levels %u:%u in steps of %u is %" PRIu64 " levels; at most %u "
+                        "(use a larger --step)\n", op->levels.min, op->levels.max, op->level_step, levels,
+                (unsigned)PS_SWEEP_MAX_LEVELS);
+        return EXIT_USAGE;
+    }
+    output_t csv;
+    if (out_open(&csv, "sweep", "CSV", op->csv ? op->csv : "poolsim-sweep.csv"))
+        return EXIT_INPUT;
     ps_sweep_cfg_t sc = { op->wl, op->eng, op->levels, op->level_step };
     ps_workload_describe(&op->wl, desc, sizeof desc);
-    ps_report_sweep_head(stdout, &sc, desc);
-    sweep_out_t o = { fopen(csv_name, "w"), op->levels.max, op->eng.progress != NULL };
-    if (!o.csv) {
-        fprintf(stderr, "poolsim sweep: cannot write %s: %s\n", csv_name, strerror(errno));
-        return EXIT_INPUT;
-    }
-    ps_report_sweep_csv_head(o.csv);
+    ps_report_sweep_head(rep, &sc, desc);
+    sweep_out_t o = { rep, csv.f, op->levels.max, op->eng.progress != NULL };
+    ps_report_sweep_csv_head(csv.f);
     ps_sweep_status_t st = ps_sweep_run(&sc, sweep_row, &o, err, sizeof err);
-    if (st != PS_SWEEP_OK) {
-        fprintf(stderr, "poolsim sweep: %s\n", err);
-        fclose(o.csv);
-        return st == PS_SWEEP_ERR_CONFIG ? EXIT_USAGE : EXIT_INPUT;
-    }
     if (o.progress)
         fprintf(stderr, "\r%50s\r", "");
-    if (fclose(o.csv)) {
-        fprintf(stderr, "poolsim sweep: cannot write the CSV\n");
-        return EXIT_INPUT;
+    if (st != PS_SWEEP_OK) {
+        fprintf(stderr, "poolsim sweep: %s\n", err);
+        out_discard(&csv);
+        return st == PS_SWEEP_ERR_CONFIG ? EXIT_USAGE : EXIT_INPUT;
     }
-    ps_report_sweep_tail(stdout, csv_name);
+    if (out_close(&csv, "sweep"))
+        return EXIT_INPUT;
+    ps_report_sweep_tail(rep, csv.is_stdout ? "standard output" : csv.path);
     return 0;
 }
 
@@ -811,6 +967,7 @@ int main(int argc, char **argv)
     op.interval_min = 0; /* 0 = the command's default */
     op.tiers_text = PS_DEFAULT_TIERS;
     ps_plan_defaults(&op.plan);
+    op.levels.min = 1; /* min > max: --levels not given (the sweep derives them from the heap) */
     op.spread = SPREAD_AUTO;
     ps_spread_defaults(&op.spread_cfg);
     int rc = parse_args(&op, argc - 2, argv + 2);
@@ -826,9 +983,18 @@ int main(int argc, char **argv)
         op.eng.progress = progress;
 
     switch (cmd_bit(op.cmd)) {
-    case C_RUN: return cmd_run(&op);
-    case C_REPLAY: return cmd_replay(&op);
-    case C_PLAN: return cmd_plan(&op);
-    default: return cmd_sweep(&op);
+    case C_RUN: rc = cmd_run(&op); break;
+    case C_REPLAY: rc = cmd_replay(&op); break;
+    case C_PLAN: rc = cmd_plan(&op); break;
+    default: rc = cmd_sweep(&op); break;
     }
+    /* A report that could not be written completely is not a success. */
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "poolsim %s: writing standard output failed%s%s\n", op.cmd, errno ? ": " : "",
+                errno ? strerror(errno) : "");
+        if (rc == 0)
+            rc = EXIT_INPUT;
+    }
+    return rc;
 }

@@ -117,8 +117,13 @@ static int collect_sizes(ps_source_t src, uint32_t **sizes_out, size_t *n_out, p
     if (ps_addrmap_init(&set))
         goto oom;
     ps_event_t ev;
-    src.rewind(src.ctx);
-    while (src.next(src.ctx, &ev)) {
+    int got;
+    if (src.rewind(src.ctx)) {
+        ps_addrmap_destroy(&set);
+        snprintf(err, len, "the event source cannot be read again");
+        return -1;
+    }
+    while ((got = src.next(src.ctx, &ev)) > 0) {
         if (ev.kind != PS_EV_ALLOC || ev.size == 0)
             continue;
         if (ev.size > (1u << 31) - ALIGN) {
@@ -134,6 +139,11 @@ static int collect_sizes(ps_source_t src, uint32_t **sizes_out, size_t *n_out, p
             ps_addrmap_destroy(&set);
             goto oom;
         }
+    }
+    if (got < 0) {
+        ps_addrmap_destroy(&set);
+        snprintf(err, len, "the event source failed");
+        return -1;
     }
     if (set.n == 0) {
         ps_addrmap_destroy(&set);
@@ -176,8 +186,12 @@ static int measure_peaks(ps_source_t src, peaks_t *p, const ps_plan_cfg_t *cfg, 
     }
     uint64_t live_bytes = 0, need = 0, count = 0;
     ps_event_t ev;
-    src.rewind(src.ctx);
-    while (src.next(src.ctx, &ev)) {
+    int got;
+    if (src.rewind(src.ctx)) {
+        snprintf(err, len, "the event source cannot be read again");
+        goto out;
+    }
+    while ((got = src.next(src.ctx, &ev)) > 0) {
         ps_slot_t *s = ps_addrmap_find(&live, ev.addr);
         if (ev.kind != PS_EV_ALLOC || s) {
             /* a free, or an alloc reusing a live address (its free was lost) */
@@ -226,6 +240,10 @@ static int measure_peaks(ps_source_t src, peaks_t *p, const ps_plan_cfg_t *cfg, 
                     row[j] = v;
             }
         }
+    }
+    if (got < 0) {
+        snprintf(err, len, "the event source failed");
+        goto out;
     }
     rc = 0;
 out:

@@ -1,74 +1,25 @@
 /*
- * ps_trace.c - parsers for the three trace formats of ps_trace.h.
- *
- * Each parser walks the buffer one line at a time with a small cursor that
- * never reads past the line's end, so any input (the fuzzer's included) is
- * either a trace or an error naming its line. Numbers are parsed with integer
- * arithmetic only: "12.345678901" seconds become nanoseconds exactly.
+ * ps_trace.c - the reader's core: lines in, monitor decorations out, format
+ * detection, task names, the event queue, and the whole-trace helpers. The
+ * formats themselves are in ps_read_plain.c, ps_read_sysview.c and
+ * ps_read_dump.c.
  */
 #include "ps_trace.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    const char *p;   /* next character */
-    const char *end; /* one past the line's last character (no '\n') */
-} cursor_t;
+#include "ps_trace_internal.h"
+#include "tp_evline.h"
 
-typedef struct {
-    const char *name;
-    size_t line;
-    ps_trace_t *out;
-    ps_trace_error_t *err;
-} ctx_t;
+/* ---- numbers ---- */
 
-static int fail(ctx_t *c, const char *message)
-{
-    if (c->err != NULL) {
-        snprintf(c->err->file, sizeof c->err->file, "%s", c->name);
-        c->err->line = c->line;
-        snprintf(c->err->message, sizeof c->err->message, "%s", message);
-    }
-    return -1;
-}
-
-static int at_end(const cursor_t *k)
-{
-    return k->p >= k->end;
-}
-
-static int peek(const cursor_t *k)
-{
-    return at_end(k) ? -1 : (unsigned char)*k->p;
-}
-
-/* Consume the literal s; 1 when it was there. */
-static int eat(cursor_t *k, const char *s)
-{
-    const size_t n = strlen(s);
-    if ((size_t)(k->end - k->p) < n || memcmp(k->p, s, n) != 0) {
-        return 0;
-    }
-    k->p += n;
-    return 1;
-}
-
-static void skip_spaces(cursor_t *k)
-{
-    while (!at_end(k) && (*k->p == ' ' || *k->p == '\t')) {
-        k->p++;
-    }
-}
-
-static int parse_u64(cursor_t *k, uint64_t *out)
+int ps_parse_u64(ps_cur_t *k, uint64_t *out)
 {
     uint64_t v = 0;
     const char *start = k->p;
-    while (!at_end(k) && *k->p >= '0' && *k->p <= '9') {
+    while (!ps_cur_end(k) && ps_is_digit(*k->p)) {
         const uint64_t digit = (uint64_t)(*k->p - '0');
         if (v > (UINT64_MAX - digit) / 10u) {
             return 0;
@@ -80,27 +31,18 @@ static int parse_u64(cursor_t *k, uint64_t *out)
     return k->p != start;
 }
 
-static int hex_value(int ch)
+static int hex_value(char c)
 {
-    if (ch >= '0' && ch <= '9') {
-        return ch - '0';
-    }
-    if (ch >= 'a' && ch <= 'f') {
-        return ch - 'a' + 10;
-    }
-    if (ch >= 'A' && ch <= 'F') {
-        return ch - 'A' + 10;
-    }
-    return -1;
+    return (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                                             : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
 }
 
-/* Hexadecimal, with or without 0x, at most 16 digits. */
-static int parse_hex(cursor_t *k, uint64_t *out)
+int ps_parse_hex(ps_cur_t *k, uint64_t *out)
 {
-    (void)(eat(k, "0x") || eat(k, "0X"));
+    (void)(ps_eat(k, "0x") || ps_eat(k, "0X"));
     uint64_t v = 0;
     int digits = 0;
-    while (!at_end(k) && hex_value(*k->p) >= 0) {
+    while (!ps_cur_end(k) && hex_value(*k->p) >= 0) {
         if (++digits > 16) {
             return 0;
         }
@@ -111,27 +53,16 @@ static int parse_hex(cursor_t *k, uint64_t *out)
     return digits > 0;
 }
 
-static int parse_size(cursor_t *k, uint32_t *out)
-{
-    uint64_t v;
-    if (!parse_u64(k, &v) || v > UINT32_MAX) {
-        return 0;
-    }
-    *out = (uint32_t)v;
-    return 1;
-}
-
-/* "seconds.fraction" to nanoseconds, exactly (at most 9 fraction digits kept). */
-static int parse_seconds(cursor_t *k, uint64_t *ns)
+int ps_parse_seconds(ps_cur_t *k, uint64_t *ns)
 {
     uint64_t secs;
-    if (!parse_u64(k, &secs) || secs > UINT64_MAX / 1000000000u) {
-        return 0;
+    if (!ps_parse_u64(k, &secs)) {
+        return !ps_cur_end(k) && ps_is_digit(*k->p) ? -1 : 0; /* digits, but too many */
     }
     uint64_t frac = 0;
-    if (eat(k, ".")) {
+    if (ps_eat(k, ".")) {
         int digits = 0;
-        while (!at_end(k) && *k->p >= '0' && *k->p <= '9') {
+        while (!ps_cur_end(k) && ps_is_digit(*k->p)) {
             if (digits < 9) {
                 frac = frac * 10u + (uint64_t)(*k->p - '0');
             }
@@ -145,12 +76,66 @@ static int parse_seconds(cursor_t *k, uint64_t *ns)
             frac *= 10u;
         }
     }
+    if (secs > UINT64_MAX / 1000000000u || secs * 1000000000u > UINT64_MAX - frac) {
+        return -1;
+    }
     *ns = secs * 1000000000u + frac;
     return 1;
 }
 
-/* A task name: interned, tasks[0] = "" for unknown, overflow maps to 0. */
-static uint16_t intern_task(ps_trace_t *t, const char *name, size_t len)
+int ps_parse_callers(ps_cur_t *k)
+{
+    ps_skip_spaces(k);
+    while (!ps_cur_end(k)) {
+        uint64_t pc;
+        if (!ps_parse_hex(k, &pc)) {
+            return 0;
+        }
+        if (!ps_eat(k, ":")) {
+            break;
+        }
+    }
+    ps_skip_spaces(k);
+    return ps_cur_end(k);
+}
+
+/* ---- the reader ---- */
+
+void ps__emit(ps_reader_t *r, const ps_event_t *ev)
+{
+    /* the formats emit at most two events per line and the queue is drained
+     * after every line, so it never overflows */
+    r->ready[(r->ready_head + r->ready_n) % PS_READY_MAX] = *ev;
+    r->ready_n++;
+    r->info.events++;
+}
+
+int ps__fail(ps_reader_t *r, const char *message)
+{
+    if (!r->failed) {
+        snprintf(r->err.file, sizeof r->err.file, "%s", r->name);
+        r->err.line = r->in.line;
+        snprintf(r->err.message, sizeof r->err.message, "%s", message);
+    }
+    r->failed = 1;
+    return -1;
+}
+
+static uint32_t name_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    }
+    return h;
+}
+
+static int same_name(const char *stored, const char *s, size_t len)
+{
+    return strncmp(stored, s, len) == 0 && stored[len] == '\0';
+}
+
+uint16_t ps__task(ps_reader_t *r, const char *name, size_t len)
 {
     if (len == 0u) {
         return 0;
@@ -158,368 +143,411 @@ static uint16_t intern_task(ps_trace_t *t, const char *name, size_t len)
     if (len >= PS_TASK_NAME_MAX) {
         len = PS_TASK_NAME_MAX - 1u;
     }
-    for (size_t i = 1; i < t->n_tasks; i++) {
-        if (strlen(t->tasks[i]) == len && memcmp(t->tasks[i], name, len) == 0) {
-            return (uint16_t)i;
+    if (r->last_task != 0u && same_name(r->tasks[r->last_task], name, len)) {
+        return (uint16_t)r->last_task;
+    }
+    const unsigned mask = 2u * PS_MAX_TASKS - 1u;
+    for (unsigned i = name_hash(name, len) & mask;; i = (i + 1u) & mask) {
+        const unsigned idx = r->slots[i];
+        if (idx == 0u) {
+            if (r->n_tasks >= PS_MAX_TASKS) {
+                r->info.unnamed_tasks++;
+                return 0;
+            }
+            memcpy(r->tasks[r->n_tasks], name, len);
+            r->tasks[r->n_tasks][len] = '\0';
+            r->slots[i] = (uint16_t)r->n_tasks;
+            r->last_task = r->n_tasks;
+            return (uint16_t)r->n_tasks++;
+        }
+        if (same_name(r->tasks[idx], name, len)) {
+            r->last_task = idx;
+            return (uint16_t)idx;
         }
     }
-    if (t->n_tasks >= PS_MAX_TASKS) {
+}
+
+static ps_reader_t *reader_new(const char *name)
+{
+    ps_reader_t *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        return NULL;
+    }
+    r->tasks = calloc(PS_MAX_TASKS, sizeof *r->tasks);
+    if (r->tasks == NULL) {
+        free(r);
+        return NULL;
+    }
+    r->n_tasks = 1;
+    snprintf(r->name, sizeof r->name, "%s", name != NULL ? name : "(trace)");
+    return r;
+}
+
+ps_reader_t *ps_reader_open(const char *path, ps_trace_error_t *err)
+{
+    ps_reader_t *r = reader_new(path);
+    char msg[200];
+    if (r != NULL && ps_lines_open_file(&r->in, path, PS_LINE_MAX, msg, sizeof msg) == 0) {
+        return r;
+    }
+    if (err != NULL) {
+        memset(err, 0, sizeof *err);
+        snprintf(err->file, sizeof err->file, "%s", path);
+        snprintf(err->message, sizeof err->message, "%s", r != NULL ? msg : "out of memory");
+    }
+    ps_reader_close(r);
+    return NULL;
+}
+
+ps_reader_t *ps_reader_open_mem(const char *name, const void *buf, size_t len)
+{
+    ps_reader_t *r = reader_new(name);
+    if (r != NULL && ps_lines_open_mem(&r->in, buf, len, PS_LINE_MAX) != 0) {
+        ps_reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+void ps_reader_close(ps_reader_t *r)
+{
+    if (r != NULL) {
+        ps_lines_close(&r->in);
+        free(r->tasks);
+        free(r);
+    }
+}
+
+/* ---- cleaning: what a serial monitor adds to a line ---- */
+
+/* Remove ANSI escape sequences in place: CSI (ESC [ params final-byte) and
+ * two-byte ESC sequences. Returns the new length. */
+static size_t strip_ansi(char *s, size_t len)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < len;) {
+        if (s[i] != '\x1b') {
+            s[out++] = s[i++];
+            continue;
+        }
+        i++;
+        if (i < len && s[i] == '[') {
+            i++;
+            while (i < len && (unsigned char)s[i] >= 0x20u && (unsigned char)s[i] <= 0x3Fu) {
+                i++; /* parameter and intermediate bytes */
+            }
+            if (i < len) {
+                i++; /* the final byte */
+            }
+        } else if (i < len) {
+            i++;
+        }
+    }
+    return out;
+}
+
+static int digits_at(const char *s, size_t len, size_t at, size_t n)
+{
+    if (at + n > len) {
         return 0;
     }
-    memcpy(t->tasks[t->n_tasks], name, len);
-    t->tasks[t->n_tasks][len] = '\0';
-    return (uint16_t)t->n_tasks++;
-}
-
-static int push(ctx_t *c, const ps_event_t *ev)
-{
-    ps_trace_t *t = c->out;
-    if (t->n == t->cap) {
-        const size_t cap = t->cap ? t->cap * 2u : 1024u;
-        ps_event_t *grown = realloc(t->ev, cap * sizeof *grown);
-        if (grown == NULL) {
-            return fail(c, "out of memory");
-        }
-        t->ev = grown;
-        t->cap = cap;
-    }
-    t->ev[t->n++] = *ev;
-    return 0;
-}
-
-/* ---- plain: tpev 1 / A t addr size [task] / F t addr [task] ---- */
-
-static int parse_plain_line(ctx_t *c, cursor_t *k, int *have_header)
-{
-    if (!*have_header) {
-        if (eat(k, "tpev") && (skip_spaces(k), eat(k, "1")) && (skip_spaces(k), at_end(k))) {
-            *have_header = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!ps_is_digit(s[at + i])) {
             return 0;
         }
-        return fail(c, "expected the header \"tpev 1\"");
     }
-    ps_event_t ev = {0};
-    const int kind = peek(k);
-    if (kind != 'A' && kind != 'F') {
-        return fail(c, "expected an event: 'A <time_us> <addr> <size> [task]' or 'F <time_us> <addr> [task]'");
-    }
-    k->p++;
-    uint64_t time_us;
-    skip_spaces(k);
-    if (!parse_u64(k, &time_us) || time_us > UINT64_MAX / 1000u) {
-        return fail(c, "bad time (microseconds expected)");
-    }
-    ev.t_ns = time_us * 1000u;
-    skip_spaces(k);
-    if (!parse_hex(k, &ev.addr)) {
-        return fail(c, "bad address (hexadecimal, at most 64 bits)");
-    }
-    if (kind == 'A') {
-        ev.kind = PS_EV_ALLOC;
-        skip_spaces(k);
-        if (!parse_size(k, &ev.size)) {
-            return fail(c, "bad size (decimal, at most 4294967295)");
-        }
-    } else {
-        ev.kind = PS_EV_FREE;
-    }
-    const char *sep = k->p;
-    skip_spaces(k);
-    if (!at_end(k)) {
-        if (k->p == sep) {
-            return fail(c, "unexpected characters after the event");
-        }
-        const char *name = k->p;
-        while (!at_end(k) && *k->p != ' ' && *k->p != '\t') {
-            k->p++;
-        }
-        ev.task = intern_task(c->out, name, (size_t)(k->p - name));
-        skip_spaces(k);
-        if (!at_end(k)) {
-            return fail(c, "unexpected characters after the task name");
-        }
-    }
-    return push(c, &ev);
+    return 1;
 }
 
-/* ---- SystemView host log ---- */
-
-/* `from task "NAME" on core C by:` */
-static int parse_sysview_tail(ctx_t *c, cursor_t *k, ps_event_t *ev)
+/* Length of a timestamp prefix at the start of s (0 if none):
+ * "YYYY-MM-DD HH:MM:SS[.fff] " (idf.py monitor --timestamps) or
+ * "[HH:MM:SS[.fff]]" with an optional space (ESPHome's logger). */
+static size_t stamp_prefix(const char *s, size_t len)
 {
-    if (!eat(k, " from task \"")) {
-        return fail(c, "expected ' from task \"NAME\"'");
-    }
-    const char *name = k->p;
-    while (!at_end(k) && *k->p != '"') {
-        k->p++;
-    }
-    if (at_end(k)) {
-        return fail(c, "task name not terminated (line cut short?)");
-    }
-    ev->task = intern_task(c->out, name, (size_t)(k->p - name));
-    k->p++;
-    uint64_t core;
-    if (!eat(k, " on core ") || !parse_u64(k, &core) || !eat(k, " by:")) {
-        return fail(c, "expected ' on core N by:'");
-    }
-    skip_spaces(k);
-    return at_end(k) ? 0 : fail(c, "unexpected characters after 'by:'");
-}
-
-static int parse_sysview_line(ctx_t *c, cursor_t *k)
-{
-    const int first = peek(k);
-    if (first == ' ' || first == '\t' || eat(k, "0x")) {
-        return 0; /* a caller line of the previous event */
-    }
-    if (eat(k, "Found ")) {
-        return 0; /* "Found N leaked bytes in M blocks." summary */
-    }
-    ps_event_t ev = {0};
-    if (!eat(k, "[") || !parse_seconds(k, &ev.t_ns) || !eat(k, "]") || !eat(k, " HEAP: ")) {
-        return fail(c, "expected '[seconds] HEAP: ...'");
-    }
-    if (eat(k, "Allocated ")) {
-        ev.kind = PS_EV_ALLOC;
-        if (!parse_size(k, &ev.size) || !eat(k, " bytes @ ") || !parse_hex(k, &ev.addr)) {
-            return fail(c, "expected 'Allocated N bytes @ 0xADDR'");
-        }
-    } else if (eat(k, "Freed bytes @ ")) {
-        ev.kind = PS_EV_FREE;
-        if (!parse_hex(k, &ev.addr)) {
-            return fail(c, "expected 'Freed bytes @ 0xADDR'");
-        }
-    } else {
-        return fail(c, "expected 'Allocated' or 'Freed' after 'HEAP:'");
-    }
-    if (parse_sysview_tail(c, k, &ev) != 0) {
-        return -1;
-    }
-    return push(c, &ev);
-}
-
-/* ---- heap_trace_dump() ---- */
-
-static int parse_dump_line(ctx_t *c, cursor_t *k, int *in_summary)
-{
-    ps_trace_t *t = c->out;
-    skip_spaces(k);
-    if (at_end(k)) {
-        return 0;
-    }
-    if (eat(k, "====== Heap Trace Summary")) {
-        *in_summary = 1;
-        return 0;
-    }
-    if (eat(k, "======")) {
-        return 0; /* the header, or the closing rule */
-    }
-    if (*in_summary) {
-        uint64_t v;
-        if (eat(k, "total allocations: ")) {
-            if (!parse_u64(k, &v)) {
-                return fail(c, "bad number after 'total allocations:'");
+    size_t i;
+    if (digits_at(s, len, 0, 4) && len > 19 && s[4] == '-' && digits_at(s, len, 5, 2) && s[7] == '-' &&
+        digits_at(s, len, 8, 2) && s[10] == ' ' && digits_at(s, len, 11, 2) && s[13] == ':' &&
+        digits_at(s, len, 14, 2) && s[16] == ':' && digits_at(s, len, 17, 2)) {
+        i = 19;
+        if (i < len && s[i] == '.') {
+            i++;
+            while (i < len && ps_is_digit(s[i])) {
+                i++;
             }
-            t->dump_total_allocations = v;
-        } else if (eat(k, "total frees: ")) {
-            if (!parse_u64(k, &v)) {
-                return fail(c, "bad number after 'total frees:'");
-            }
-            t->dump_total_frees = v;
-        } else if (eat(k, "(NB: Internal Buffer has overflowed")) {
-            t->dump_overflowed = 1;
         }
-        return 0; /* Mode:, bytes alive, records:, hashmap:, other NB lines */
+        return i < len && s[i] == ' ' ? i + 1u : i == len ? i : 0u;
     }
-    if (eat(k, "freed by ")) {
-        if (t->n == 0u) {
-            return fail(c, "'freed by' before any record");
-        }
-        t->ev[t->n - 1u].freed = 1;
-        return 0;
-    }
-    if (eat(k, "(NB:")) {
-        return 0;
-    }
-    ps_event_t ev = {0};
-    ev.kind = PS_EV_ALLOC;
-    ev.t_ns = t->n;
-    if (!parse_size(k, &ev.size) || !eat(k, " bytes (@ ") || !parse_hex(k, &ev.addr) ||
-        !eat(k, ",")) {
-        return fail(c, "expected 'N bytes (@ 0xADDR, ...) allocated ...'");
-    }
-    skip_spaces(k);
-    if (!(eat(k, "Internal") || eat(k, "PSRAM")) || !eat(k, ") allocated CPU ")) {
-        return fail(c, "expected 'Internal) allocated CPU' or 'PSRAM) allocated CPU'");
-    }
-    uint64_t cpu, ccount;
-    if (!parse_u64(k, &cpu) || !eat(k, " ccount ") || !parse_hex(k, &ccount)) {
-        return fail(c, "expected 'CPU N ccount 0xNNNNNNNN'");
-    }
-    if (eat(k, " caller ")) {
-        uint64_t pc;
-        do {
-            if (!parse_hex(k, &pc)) {
-                return fail(c, "bad caller address");
+    if (len > 9 && s[0] == '[' && digits_at(s, len, 1, 2) && s[3] == ':' && digits_at(s, len, 4, 2) && s[6] == ':' &&
+        digits_at(s, len, 7, 2)) {
+        i = 9;
+        if (i < len && s[i] == '.') {
+            i++;
+            while (i < len && ps_is_digit(s[i])) {
+                i++;
             }
-        } while (eat(k, ":"));
+        }
+        if (i < len && s[i] == ']') {
+            i++;
+            return i < len && s[i] == ' ' ? i + 1u : i;
+        }
     }
-    if (eat(k, " freed")) {
-        ev.freed = 1;
-    }
-    skip_spaces(k);
-    if (!at_end(k)) {
-        return fail(c, "unexpected characters at the end of the record");
-    }
-    return push(c, &ev);
+    return 0;
 }
 
-/* ---- driver ---- */
-
-static ps_format_t detect(const char *line, size_t len)
+/* Clean a line in place; returns its start and sets *len. */
+static char *clean(ps_reader_t *r, char *s, size_t *len)
 {
-    cursor_t k = {line, line + len};
-    if (eat(&k, "tpev")) {
-        return PS_FMT_PLAIN;
-    }
-    if (eat(&k, "====== Heap Trace")) {
-        return PS_FMT_DUMP;
-    }
-    if (eat(&k, "[")) {
-        return PS_FMT_SYSVIEW;
-    }
-    return PS_FMT_UNKNOWN;
-}
-
-int ps_trace_parse(const char *name, const char *buf, size_t len, ps_trace_t *out,
-                   ps_trace_error_t *err)
-{
-    if (out == NULL || (buf == NULL && len > 0u)) {
-        return -1;
-    }
-    memset(out, 0, sizeof *out);
-    out->n_tasks = 1; /* tasks[0] = "" */
-    ctx_t c = {name != NULL ? name : "(trace)", 0, out, err};
-    int have_header = 0, in_summary = 0;
-    const char *p = buf, *const end = buf + len;
-    while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        const char *eol = nl != NULL ? nl : end;
-        c.line++;
-        if (memchr(p, '\0', (size_t)(eol - p)) != NULL) {
-            fail(&c, "NUL byte in the line");
-            goto failed;
-        }
-        size_t n = (size_t)(eol - p);
-        if (n > 0u && p[n - 1u] == '\r') {
+    size_t n = *len;
+    if (n > 0u && s[n - 1u] == '\r') {
+        while (n > 0u && s[n - 1u] == '\r') {
             n--;
         }
-        cursor_t k = {p, p + n};
-        p = nl != NULL ? nl + 1 : end;
-        const int blank = n == 0u;
-        if (out->format == PS_FMT_UNKNOWN) {
-            if (blank || k.p[0] == '#') {
-                continue;
-            }
-            out->format = detect(k.p, n);
-            if (out->format == PS_FMT_UNKNOWN) {
-                fail(&c, "unknown trace format (expected tierpool 'tpev 1', an ESP-IDF host "
-                         "heap log '[secs] HEAP: ...' or a heap_trace_dump)");
-                goto failed;
-            }
-        }
-        int rc = 0;
-        switch (out->format) {
-        case PS_FMT_PLAIN:
-            if (!blank && k.p[0] != '#') {
-                rc = parse_plain_line(&c, &k, &have_header);
-            }
-            break;
-        case PS_FMT_SYSVIEW:
-            rc = blank ? 0 : parse_sysview_line(&c, &k);
-            break;
-        default:
-            rc = parse_dump_line(&c, &k, &in_summary);
-            break;
-        }
-        if (rc != 0) {
-            goto failed;
-        }
+        r->info.cr_lines++;
     }
-    if (out->format == PS_FMT_UNKNOWN) {
-        c.line = 0;
-        fail(&c, "empty trace");
-        goto failed;
+    if (memchr(s, '\x1b', n) != NULL) {
+        n = strip_ansi(s, n);
+        r->info.ansi_lines++;
     }
-    out->has_free_times = out->format != PS_FMT_DUMP;
-    return 0;
-
-failed:
-    ps_trace_free(out);
-    return -1;
+    const size_t p = stamp_prefix(s, n);
+    if (p > 0u) {
+        r->info.stamped_lines++;
+        s += p;
+        n -= p;
+    }
+    *len = n;
+    return s;
 }
 
-int ps_trace_load(const char *path, ps_trace_t *out, ps_trace_error_t *err)
+/* ---- the loop ---- */
+
+static int detect(ps_reader_t *r, const char *line, size_t len)
 {
-    ctx_t c = {path, 0, out, err};
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (f == NULL) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "cannot open: %s", strerror(errno));
-        return fail(&c, msg);
+    const unsigned version = tp_evline_header_version(line, len);
+    if (version > 0u) {
+        if (version > TP_EVLINE_VERSION) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "tierpool plain format revision %u: this poolsim reads revisions 1 to %u",
+                     version, TP_EVLINE_VERSION);
+            return ps__fail(r, msg);
+        }
+        r->info.format = PS_FMT_PLAIN;
+    } else if (ps__sysview_starts(line, len)) {
+        r->info.format = PS_FMT_SYSVIEW;
+    } else if (ps__dump_starts(line, len)) {
+        r->info.format = PS_FMT_DUMP;
     }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2u : 65536u;
-            char *grown = realloc(buf, cap);
-            if (grown == NULL) {
-                free(buf);
-                if (f != stdin) {
-                    fclose(f);
-                }
-                return fail(&c, "out of memory");
+    return 0;
+}
+
+static int is_record_start(ps_format_t f, const char *line, size_t len)
+{
+    ps_cur_t k = {line, line + len};
+    switch (f) {
+    case PS_FMT_PLAIN:
+        return len > 0u && (line[0] == 'A' || line[0] == 'F') && (len == 1u || line[1] == ' ' || line[1] == '\t');
+    case PS_FMT_SYSVIEW: {
+        uint64_t ns;
+        return (ps_eat(&k, "[") && ps_parse_seconds(&k, &ns) != 0 && ps_eat(&k, "] HEAP: ")) ||
+               (k.p = line, ps_eat(&k, "EVENT["));
+    }
+    case PS_FMT_DUMP:
+        return ps__dump_starts(line, len) && !ps_eat(&k, "=");
+    default:
+        return 0;
+    }
+}
+
+/* Read one line and feed it to the format. 1 = a line was handled, 0 = the end, -1 = error. */
+static int step(ps_reader_t *r)
+{
+    char *line;
+    size_t len;
+    int cut;
+    char msg[200];
+    const int got = ps_lines_next(&r->in, &line, &len, &cut, msg, sizeof msg);
+    if (got < 0) {
+        return ps__fail(r, msg);
+    }
+    if (got == 0) {
+        return 0;
+    }
+    r->info.lines++;
+    line = clean(r, line, &len);
+    if (cut) {
+        r->info.long_lines++;
+        if (is_record_start(r->info.format, line, len)) {
+            snprintf(msg, sizeof msg, "a record line longer than %u bytes", (unsigned)PS_LINE_MAX);
+            return ps__fail(r, msg);
+        }
+        r->info.skipped++;
+        return 1;
+    }
+    if (len == 0u) {
+        r->info.blank++;
+    }
+    if (r->info.format == PS_FMT_UNKNOWN) {
+        if (len == 0u) {
+            return 1;
+        }
+        if (line[0] == '#') {
+            r->info.trace_lines++; /* a comment of the plain format, before its header */
+            return 1;
+        }
+        if (detect(r, line, len) != 0) {
+            return -1;
+        }
+        if (r->info.format == PS_FMT_UNKNOWN) {
+            r->info.skipped++;
+            return 1;
+        }
+    }
+    int rc;
+    switch (r->info.format) {
+    case PS_FMT_PLAIN: rc = ps__plain_line(r, line, len); break;
+    case PS_FMT_SYSVIEW: rc = ps__sysview_line(r, line, len); break;
+    default: rc = ps__dump_line(r, line, len); break;
+    }
+    return rc < 0 ? -1 : 1;
+}
+
+/* Read until an event is queued, the input ends, or an error. */
+static int fill(ps_reader_t *r)
+{
+    while (r->ready_n == 0u && !r->done && !r->failed) {
+        const int rc = step(r);
+        if (rc < 0) {
+            return -1;
+        }
+        if (rc == 0) {
+            r->done = 1;
+            if (r->info.format == PS_FMT_SYSVIEW) {
+                ps__sysview_finish(r);
+            } else if (r->info.format == PS_FMT_DUMP) {
+                ps__dump_finish(r);
+            } else if (r->info.format == PS_FMT_UNKNOWN) {
+                char msg[200];
+                r->in.line = 0;
+                snprintf(msg, sizeof msg,
+                         "no trace found in %" PRIu64 " lines: expected tierpool's 'tpev' header, the output of "
+                         "ESP-IDF's sysviewtrace_proc.py ('[secs] HEAP: ...') or a heap_trace_dump()",
+                         r->info.lines);
+                return ps__fail(r, msg);
             }
-            buf = grown;
-        }
-        const size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0u) {
-            break;
         }
     }
-    const int read_error = ferror(f);
-    if (f != stdin) {
-        fclose(f);
+    return r->failed ? -1 : 0;
+}
+
+int ps_reader_next(ps_reader_t *r, ps_event_t *ev)
+{
+    if (r->failed || fill(r) != 0) {
+        return -1;
     }
-    if (read_error) {
-        free(buf);
-        return fail(&c, "read error");
+    if (r->ready_n == 0u) {
+        return 0;
     }
-    const int rc = ps_trace_parse(path, buf, len, out, err);
-    free(buf);
-    return rc;
+    *ev = r->ready[r->ready_head];
+    r->ready_head = (r->ready_head + 1u) % PS_READY_MAX;
+    r->ready_n--;
+    return 1;
+}
+
+ps_format_t ps_reader_format(ps_reader_t *r)
+{
+    while (r->info.format == PS_FMT_UNKNOWN && !r->failed && !r->done) {
+        const int rc = step(r);
+        if (rc == 0) {
+            (void)fill(r); /* reports "no trace found" */
+        }
+    }
+    return r->failed ? PS_FMT_UNKNOWN : r->info.format;
+}
+
+int ps_reader_can_rewind(const ps_reader_t *r)
+{
+    return ps_lines_can_rewind(&r->in);
+}
+
+int ps_reader_rewind(ps_reader_t *r)
+{
+    if (ps_lines_rewind(&r->in) != 0) {
+        return -1;
+    }
+    memset(&r->info, 0, sizeof r->info);
+    memset(&r->err, 0, sizeof r->err);
+    memset(&r->plain, 0, sizeof r->plain);
+    memset(&r->sv, 0, sizeof r->sv);
+    memset(&r->dump, 0, sizeof r->dump);
+    r->failed = r->done = 0;
+    r->ready_head = r->ready_n = 0;
+    return 0; /* task names stay: the same input names them in the same order */
+}
+
+const ps_trace_info_t *ps_reader_info(const ps_reader_t *r)
+{
+    return &r->info;
+}
+
+const ps_trace_error_t *ps_reader_error(const ps_reader_t *r)
+{
+    return &r->err;
+}
+
+const char *ps_reader_task(const ps_reader_t *r, unsigned task)
+{
+    return task < r->n_tasks ? r->tasks[task] : "";
+}
+
+/* ---- a whole trace in memory ---- */
+
+int ps_trace_parse(const char *name, const char *buf, size_t len, ps_trace_t *out, ps_trace_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    ps_reader_t *r = ps_reader_open_mem(name, buf, len);
+    if (r == NULL) {
+        if (err != NULL) {
+            memset(err, 0, sizeof *err);
+            snprintf(err->message, sizeof err->message, "out of memory");
+        }
+        return -1;
+    }
+    ps_event_t ev;
+    int rc;
+    while ((rc = ps_reader_next(r, &ev)) > 0) {
+        if (out->n == out->cap) {
+            const size_t cap = out->cap ? out->cap * 2u : 256u;
+            ps_event_t *grown = realloc(out->ev, cap * sizeof *grown);
+            if (grown == NULL) {
+                rc = ps__fail(r, "out of memory");
+                break;
+            }
+            out->ev = grown;
+            out->cap = cap;
+        }
+        out->ev[out->n++] = ev;
+    }
+    if (rc == 0) {
+        out->info = r->info;
+        out->tasks = r->tasks;
+        out->n_tasks = r->n_tasks;
+        r->tasks = NULL;
+    } else {
+        if (err != NULL) {
+            *err = r->err;
+        }
+        free(out->ev);
+        memset(out, 0, sizeof *out);
+    }
+    ps_reader_close(r);
+    return rc == 0 ? 0 : -1;
 }
 
 void ps_trace_free(ps_trace_t *trace)
 {
     if (trace != NULL) {
         free(trace->ev);
-        trace->ev = NULL;
-        trace->n = 0;
-        trace->cap = 0;
-    }
-}
-
-const char *ps_format_name(ps_format_t format)
-{
-    switch (format) {
-    case PS_FMT_SYSVIEW: return "sysview";
-    case PS_FMT_DUMP: return "dump";
-    case PS_FMT_PLAIN: return "plain";
-    default: return "unknown";
+        free(trace->tasks);
+        memset(trace, 0, sizeof *trace);
     }
 }
 
@@ -534,9 +562,11 @@ uint64_t ps_trace_span_ns(const ps_trace_t *trace)
     return span;
 }
 
+/* ---- writing the plain format ---- */
+
 int ps_plain_write_header(FILE *f, const char *comment)
 {
-    fputs("tpev 1\n", f);
+    fputs(TP_EVLINE_HEADER, f);
     if (comment != NULL) {
         fprintf(f, "# %s\n", comment);
     }
@@ -545,15 +575,18 @@ int ps_plain_write_header(FILE *f, const char *comment)
 
 int ps_plain_write_event(FILE *f, const ps_event_t *ev, const char *task)
 {
-    const char *sep = task != NULL && task[0] != '\0' ? " " : "";
-    if (task == NULL) {
-        task = "";
+    char line[TP_EVLINE_SIZE(PS_TASK_NAME_MAX)];
+    const tp_evline_t e = {ev->kind == PS_EV_ALLOC ? 'A' : 'F', ev->t_ns / 1000u, ev->addr, ev->size, task, 0};
+    const size_t n = tp_evline_format(line, sizeof line, &e);
+    return fwrite(line, 1, n, f) == n && !ferror(f) ? 0 : -1;
+}
+
+const char *ps_format_name(ps_format_t format)
+{
+    switch (format) {
+    case PS_FMT_SYSVIEW: return "sysview";
+    case PS_FMT_DUMP: return "dump";
+    case PS_FMT_PLAIN: return "plain";
+    default: return "unknown";
     }
-    if (ev->kind == PS_EV_ALLOC) {
-        fprintf(f, "A %" PRIu64 " 0x%" PRIx64 " %" PRIu32 "%s%s\n", ev->t_ns / 1000u, ev->addr, ev->size, sep,
-                task);
-    } else {
-        fprintf(f, "F %" PRIu64 " 0x%" PRIx64 "%s%s\n", ev->t_ns / 1000u, ev->addr, sep, task);
-    }
-    return ferror(f) ? -1 : 0;
 }

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -180,11 +181,8 @@ void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *
             res->pool_end.fallbacks);
 }
 
-int ps_report_csv(const char *path, const ps_result_t *res)
+int ps_report_csv(FILE *f, const ps_result_t *res)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
     fprintf(f, "t_s,hours,heap_total_free,heap_largest,heap_min_largest,heap_frag_pct,heap_failed,"
                "heap_failed_total,pool_free,pool_largest,pool_min_largest,pool_failed,pool_failed_total,"
                "live_allocs,live_bytes");
@@ -205,10 +203,7 @@ int ps_report_csv(const char *path, const ps_result_t *res)
             fprintf(f, ",%u,%u", s->region_free[r], s->region_largest[r]);
         fprintf(f, "\n");
     }
-    int bad = ferror(f);
-    if (fclose(f) || bad)
-        return -1;
-    return 0;
+    return ferror(f) ? -1 : 0;
 }
 
 static int on_path(const char *prog)
@@ -247,7 +242,7 @@ int ps_report_plot(const char *png, const char *csv, const char *title, FILE *no
         fprintf(note, "note: gnuplot is not on PATH, no plot written (the CSV %s has the data)\n", csv);
         return 1;
     }
-    FILE *g = popen("gnuplot", "w");
+    FILE *g = popen("gnuplot >/dev/null", "w");
     if (!g)
         return -1;
     fprintf(g, "set terminal pngcairo size 1100,600\nset output ");
@@ -264,83 +259,139 @@ int ps_report_plot(const char *png, const char *csv, const char *title, FILE *no
                "'' using 2:8 axes x1y2 with steps lw 2 title 'heap: failures', '' using 2:13 axes x1y2 with "
                "steps dt 2 lw 2 title 'pools: failures'\n");
     int st = pclose(g);
-    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    struct stat sb;
+    if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || stat(png, &sb) != 0 || sb.st_size == 0)
         return -1;
     return 0;
 }
 
-/* Local, so the report builds before the trace parsers exist. */
-static const char *format_name(ps_format_t f)
+void ps_report_input(FILE *f, const ps_trace_info_t *in)
 {
-    return f == PS_FMT_SYSVIEW ? "sysview" : f == PS_FMT_DUMP ? "dump" : f == PS_FMT_PLAIN ? "plain" : "unknown";
+    fprintf(f, "input: %" PRIu64 " lines: %" PRIu64 " %s, %" PRIu64 " other lines of the trace, %" PRIu64
+               " skipped (not part of the trace: serial monitor or ESP_LOG output, banners, decoded addresses), "
+               "%" PRIu64 " blank\n",
+            in->lines, in->events, in->format == PS_FMT_DUMP ? "dump records" : "heap events", in->trace_lines,
+            in->skipped, in->blank);
+    if (in->ansi_lines || in->stamped_lines || in->cr_lines || in->long_lines || in->unnamed_tasks)
+        fprintf(f, "input: removed ANSI escapes from %" PRIu64 " lines, timestamp prefixes from %" PRIu64
+                   " lines, CR line ends from %" PRIu64 " lines; %" PRIu64 " lines longer than %u bytes skipped; "
+                   "%" PRIu64 " events of tasks beyond the %u names kept read as unnamed\n",
+                in->ansi_lines, in->stamped_lines, in->cr_lines, in->long_lines, (unsigned)PS_LINE_MAX,
+                in->unnamed_tasks, (unsigned)PS_MAX_TASKS);
 }
 
-static int cmp_desc_size(const void *a, const void *b)
+static const char *agree(int ok)
 {
-    const ps_event_t *x = a, *y = b;
-    if (x->size != y->size)
-        return x->size > y->size ? -1 : 1;
-    return x->t_ns < y->t_ns ? -1 : x->t_ns > y->t_ns;
+    return ok ? "agree" : "DISAGREE";
 }
 
-void ps_report_dump(FILE *f, const char *name, const ps_trace_t *tr)
+int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_t *res)
 {
-    uint64_t records = 0, freed = 0, live = 0, live_bytes = 0, bytes = 0;
-    uint64_t hist[33] = { 0 }, live_hist[33] = { 0 };
-    for (size_t i = 0; i < tr->n; i++) {
-        const ps_event_t *e = &tr->ev[i];
-        if (e->kind != PS_EV_ALLOC)
-            continue;
-        unsigned b = e->size ? 32u - (unsigned)__builtin_clz(e->size) : 0u; /* size < 2^b */
-        records++;
-        bytes += e->size;
-        hist[b]++;
-        if (e->freed) {
-            freed++;
-        } else {
-            live++;
-            live_bytes += e->size;
-            live_hist[b]++;
+    int bad = 0;
+    if (in->format != PS_FMT_SYSVIEW)
+        return 0;
+    if (in->sysview_from_dump_events)
+        fprintf(f, "trace: the events were read from the EVENT lines of sysviewtrace_proc.py -d (no -p)\n");
+    if (in->tool_error[0])
+        fprintf(f, "trace: WARNING: sysviewtrace_proc.py reported an error; its output may end early: %s\n",
+                in->tool_error);
+    if (!in->report_seen && !in->report_events_seen && !in->report_leaks_seen) {
+        fprintf(f, "trace: no HEAP TRACE REPORT in the input: nothing to check the replay against\n");
+        return 0;
+    }
+    if (in->report_events_seen) {
+        const int ok = in->report_events == in->events;
+        bad += !ok;
+        fprintf(f, "trace: its report says \"Processed %" PRIu64 " heap events.\", %" PRIu64 " were read before "
+                   "it: %s\n", in->report_events, in->events, agree(ok));
+    }
+    if (in->report_leaks_seen) {
+        const int ok = in->report_leaked_blocks == res->end_live_count && in->report_leaked_bytes == res->end_live_bytes;
+        bad += !ok;
+        fprintf(f, "trace: its report says %" PRIu64 " leaked bytes in %" PRIu64 " blocks, the replay ends with %"
+                   PRIu32 " blocks of %" PRIu64 " bytes alive: %s\n",
+                in->report_leaked_bytes, in->report_leaked_blocks, res->end_live_count, res->end_live_bytes,
+                agree(ok));
+        if (in->report_listed || in->report_leaked_blocks) {
+            const int ok2 = in->report_listed == in->report_leaked_blocks && in->report_listed_bytes == in->report_leaked_bytes;
+            bad += !ok2;
+            fprintf(f, "trace: the report lists %" PRIu64 " allocations (%" PRIu64 " bytes) again; they are its "
+                       "summary, not replayed: %s with its Found line\n",
+                    in->report_listed, in->report_listed_bytes, agree(ok2));
         }
     }
-    fprintf(f, "%s: a heap_trace_dump (%s) with %" PRIu64 " allocation records.\n", name,
-            format_name(tr->format), records);
+    if (in->report_wrong_frees)
+        fprintf(f, "trace: the report found %" PRIu64 " possible wrong frees (a free inside a live block)\n",
+                in->report_wrong_frees);
+    if (bad)
+        fprintf(f, "trace: WARNING: %d of the trace's own figures disagree with what was read: the input may be "
+                   "cut short, edited, or from a tool version that prints differently; the replay above covers "
+                   "what was read\n", bad);
+    return bad;
+}
+
+int ps_report_dump(FILE *f, const char *name, const ps_trace_info_t *in, const ps_dump_stats_t *s)
+{
+    int bad = 0;
+    fprintf(f, "%s: a heap_trace_dump (ESP-IDF %s) with %" PRIu64 " records.\n", name,
+            in->dump_generation == 1 ? "up to 5.0" : in->dump_generation == 2 ? "5.1 or later" : "of unknown version",
+            s->records);
+    if (in->dumps > 1)
+        fprintf(f, "The input holds %u dumps: the figures are the last one's.\n", in->dumps);
     fprintf(f, "This format records no free times, so poolsim cannot replay it in time: no fragmentation "
                "history, no per-hour table, no pool comparison. What it can tell:\n");
     fprintf(f, "  records: %" PRIu64 " (%" PRIu64 " bytes requested), %" PRIu64 " freed, %" PRIu64
                " still alive holding %" PRIu64 " bytes\n",
-            records, bytes, freed, live, live_bytes);
-    if (tr->dump_total_allocations || tr->dump_total_frees)
-        fprintf(f, "  trace summary: %" PRIu64 " allocations, %" PRIu64 " frees in total%s\n",
-                tr->dump_total_allocations, tr->dump_total_frees,
-                tr->dump_overflowed ? " (the trace buffer overflowed: records are incomplete)" : "");
-    else if (tr->dump_overflowed)
-        fprintf(f, "  the trace buffer overflowed: records are incomplete\n");
-    fprintf(f, "  sizes (all records / still alive):\n");
-    for (unsigned b = 0; b < 33; b++)
-        if (hist[b])
-            fprintf(f, "    %10u..%-10u %8" PRIu64 " %8" PRIu64 "\n", b ? 1u << (b - 1u) : 0u,
-                    b ? (uint32_t)((1ull << b) - 1u) : 0u, hist[b], live_hist[b]);
-    if (live) {
-        ps_event_t *cand = malloc(live * sizeof *cand);
-        if (cand) {
-            size_t n = 0;
-            for (size_t i = 0; i < tr->n; i++)
-                if (tr->ev[i].kind == PS_EV_ALLOC && !tr->ev[i].freed)
-                    cand[n++] = tr->ev[i];
-            qsort(cand, n, sizeof *cand, cmp_desc_size);
-            fprintf(f, "  leak candidates (never freed in the trace), largest first:\n");
-            for (size_t i = 0; i < n && i < 10u; i++)
-                fprintf(f, "    %8u bytes @ 0x%08" PRIx64 " (record %" PRIu64 ")%s%s\n", cand[i].size,
-                        cand[i].addr, cand[i].t_ns, cand[i].task ? " task " : "",
-                        cand[i].task && cand[i].task < tr->n_tasks ? tr->tasks[cand[i].task] : "");
-            if (n > 10u)
-                fprintf(f, "    ... and %zu more\n", n - 10u);
-            free(cand);
-        }
+            s->records, s->bytes, s->freed, s->alive, s->alive_bytes);
+    if (in->dump_header_seen) {
+        const int ok = in->dump_header_records == s->records;
+        bad += !ok;
+        fprintf(f, "  the dump's header announces %" PRIu64 " records (capacity %" PRIu64 "), %" PRIu64 " were read: "
+                   "%s\n", in->dump_header_records, in->dump_capacity, s->records, agree(ok));
     }
-    fprintf(f, "  for a replay, record with host-based tracing (SystemView, HEAP: Allocated/Freed lines) or "
-               "tierpool's plain event format.\n");
+    if (in->dump_alive_seen) {
+        const int ok = in->dump_alive_count == s->alive && in->dump_alive_bytes == s->alive_bytes &&
+                       (in->dump_leaks_mode || in->dump_alive_of == s->records);
+        bad += !ok;
+        if (in->dump_leaks_mode)
+            fprintf(f, "  the dump's summary: %" PRIu64 " bytes 'leaked' in %" PRIu64 " allocations; read: %" PRIu64
+                       " bytes in %" PRIu64 ": %s\n", in->dump_alive_bytes, in->dump_alive_count, s->alive_bytes,
+                    s->alive, agree(ok));
+        else
+            fprintf(f, "  the dump's summary: %" PRIu64 " bytes alive in %" PRIu64 " of %" PRIu64 " allocations; read: "
+                       "%" PRIu64 " bytes in %" PRIu64 " of %" PRIu64 ": %s\n", in->dump_alive_bytes,
+                    in->dump_alive_count, in->dump_alive_of, s->alive_bytes, s->alive, s->records, agree(ok));
+    }
+    if (in->dump_totals_seen)
+        fprintf(f, "  trace summary: %" PRIu64 " allocations, %" PRIu64 " frees in total while tracing\n",
+                in->dump_total_allocations, in->dump_total_frees);
+    if (in->dump_overflowed)
+        fprintf(f, "  the trace buffer overflowed: records are incomplete\n");
+    if (in->dump_duplicates)
+        fprintf(f, "  entries were traced while dumping: the dump may hold duplicates\n");
+    if (in->dump_corrupt) {
+        bad++;
+        fprintf(f, "  the dump says its record list is corrupt: records are missing\n");
+    }
+    if (bad)
+        fprintf(f, "  WARNING: %d of the dump's own figures disagree with what was read (a capture cut short, "
+                   "lines lost on the serial line, or records filtered by heap_trace_dump_caps)\n", bad);
+    fprintf(f, "  sizes (all records / still alive):\n");
+    for (unsigned b = 0; b < PS_DUMP_BUCKETS; b++)
+        if (s->hist[b])
+            fprintf(f, "    %10u..%-10u %8" PRIu64 " %8" PRIu64 "\n", b ? 1u << (b - 1u) : 0u,
+                    b ? (uint32_t)((1ull << b) - 1u) : 0u, s->hist[b], s->alive_hist[b]);
+    if (s->alive) {
+        fprintf(f, "  leak candidates (never freed in the trace), largest first:\n");
+        for (unsigned i = 0; i < s->n_top; i++)
+            fprintf(f, "    %8u bytes @ 0x%08" PRIx64 " (record %" PRIu64 ")\n", s->top[i].size, s->top[i].addr,
+                    s->top[i].t_ns);
+        if (s->alive > s->n_top)
+            fprintf(f, "    ... and %" PRIu64 " more\n", s->alive - s->n_top);
+    }
+    fprintf(f, "  for a replay, record with host-based tracing (sysviewtrace_proc.py -p) or tierpool's plain "
+               "event format: docs/poolsim.md, \"Record a trace on your device\".\n");
+    return bad;
 }
 
 void ps_report_plan(FILE *f, const ps_plan_t *p, const ps_plan_cfg_t *cfg, uint32_t heap_arena)

@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "planner.h"
+#include "dump.h"
 #include "spread.h"
 #include "ps_trace.h"
 #include "sweep.h"
@@ -21,19 +22,29 @@ void ps_report_heap(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
 void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg, const ps_spread_t *spread,
                         const ps_spread_cfg_t *spread_cfg);
 
-/* CSV, one row per sample; each heap region's free and largest block at the
- * end (r0_free, r0_largest, ... in address order). 0 or -1 (errno set). */
-int ps_report_csv(const char *path, const ps_result_t *res);
+/* CSV, one row per sample, to f. 0, or -1 when f is in error (the caller's
+ * fclose/fflush says whether it all reached the file). */
+int ps_report_csv(FILE *f, const ps_result_t *res);
 
 /*
  * PNG of the largest free block and the cumulative failures over time, drawn
- * by gnuplot from the CSV. 0 when drawn, 1 when gnuplot is not on PATH (a note
- * is printed to note_out), -1 when gnuplot failed.
+ * by gnuplot from the CSV file. 0 when drawn, 1 when gnuplot is not on PATH (a
+ * note is printed to note_out), -1 when gnuplot failed or left no PNG.
+ * gnuplot's standard output goes to /dev/null: when it cannot open the PNG it
+ * would write the image there.
  */
 int ps_report_plot(const char *png_path, const char *csv_path, const char *title, FILE *note_out);
 
-/* What a trace without free times (heap_trace_dump) can tell. */
-void ps_report_dump(FILE *f, const char *name, const ps_trace_t *trace);
+/* What a reader read: lines, events, what was skipped, decorations removed. */
+void ps_report_input(FILE *f, const ps_trace_info_t *in);
+
+/* A sysviewtrace_proc.py output's own report against what was read and
+ * replayed. Returns the number of figures that disagree (each is printed). */
+int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_t *res);
+
+/* What a heap_trace_dump (no free times) can tell, with the dump's own
+ * header and summary compared. Returns the number of figures that disagree. */
+int ps_report_dump(FILE *f, const char *name, const ps_trace_info_t *in, const ps_dump_stats_t *s);
 
 /* The planner's result. */
 void ps_report_plan(FILE *f, const ps_plan_t *plan, const ps_plan_cfg_t *cfg, uint32_t heap_arena);

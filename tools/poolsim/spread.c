@@ -61,12 +61,11 @@ static int startup_next(void *ctx, ps_event_t *ev)
     return c->inner.next(c->inner.ctx, ev);
 }
 
-static void startup_rewind(void *ctx)
+static int startup_rewind(void *ctx)
 {
     startup_cursor_t *c = ctx;
     c->emitted = 0;
-    if (c->inner.rewind)
-        c->inner.rewind(c->inner.ctx);
+    return c->inner.rewind ? c->inner.rewind(c->inner.ctx) : 0;
 }
 
 /* The longest region (the first of equals). */

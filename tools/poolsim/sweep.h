@@ -19,6 +19,9 @@ typedef struct {
     uint32_t step;         /* > 0 */
 } ps_sweep_cfg_t;
 
+/* Levels one sweep may visit (docs/poolsim.md, "Limits"): each is a whole run. */
+#define PS_SWEEP_MAX_LEVELS 10000u
+
 /* One level's outcome. */
 typedef struct {
     uint64_t level;                /* background bytes */

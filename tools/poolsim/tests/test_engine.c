@@ -189,6 +189,89 @@ static void test_bad_config(void **state)
     ps_result_free(&res);
 }
 
+/* Samples are in strictly increasing time, the last at the end of the run. */
+static void check_samples(const ps_result_t *res)
+{
+    assert_true(res->n_samples >= 1);
+    assert_int_equal(res->samples[0].t_ns, 0);
+    for (size_t i = 1; i < res->n_samples; i++)
+        assert_true(res->samples[i].t_ns > res->samples[i - 1].t_ns);
+    assert_int_equal(res->samples[res->n_samples - 1].t_ns, res->end_ns);
+}
+
+/* A timestamp near the top of its range must not make the sampling clock
+ * overflow: no rows forever, no time running backwards (issue 10). */
+static void test_clock_near_top(void **state)
+{
+    (void)state;
+    ps_engine_cfg_t cfg;
+    setup_cfg(&cfg, "256x2", 8192);
+    ps_event_t ev[3] = { A(0, 1, 100), A(UINT64_MAX - 5, 2, 100), F(UINT64_MAX - 1, 1) };
+    ps_array_cursor_t cur;
+    ps_result_t res;
+    char err[200];
+    const uint64_t intervals[] = { 60ull * S, UINT64_MAX / 2u, UINT64_MAX - 1, 1 };
+    for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++) {
+        cfg.interval_ns = intervals[i];
+        assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, 3), &res, err, sizeof err), 0);
+        assert_int_equal(res.end_ns, UINT64_MAX - 1);
+        check_samples(&res);
+        assert_true(res.n_samples <= PS_ENGINE_MAX_SAMPLES + 2u);
+        assert_int_equal(res.allocs, 2);
+        assert_int_equal(res.frees, 1);
+        ps_result_free(&res);
+    }
+}
+
+/* Rows stay bounded: a fine interval over a long trace is widened, and the
+ * merged rows keep the worst values and the failure counts. */
+static void test_rows_bounded(void **state)
+{
+    (void)state;
+    ps_engine_cfg_t cfg;
+    setup_cfg(&cfg, "64x1", 8192);
+    cfg.interval_ns = 1000000u; /* 1 ms over 1000 hours: 3.6e9 rows unless widened */
+    ps_event_t ev[4] = { A(0, 1, 40), A(500 * H, 2, 40), F(500 * H + 1, 2), F(1000 * H, 1) };
+    ps_array_cursor_t cur;
+    ps_result_t res;
+    char err[200];
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, 4), &res, err, sizeof err), 0);
+    check_samples(&res);
+    assert_true(res.n_samples <= PS_ENGINE_MAX_SAMPLES + 2u);
+    assert_true(res.interval_ns > 1000000u);
+    uint64_t pool_failed = 0;
+    for (size_t i = 0; i < res.n_samples; i++)
+        pool_failed += res.samples[i].pool_failed;
+    assert_int_equal(pool_failed, 1); /* the second 40-byte request found the one block taken */
+    assert_int_equal(res.samples[res.n_samples - 1].pool_failed_total, 1);
+    ps_result_free(&res);
+}
+
+static int failing_next(void *ctx, ps_event_t *ev)
+{
+    int *n = ctx;
+    if ((*n)++ < 2) {
+        *ev = A((uint64_t)*n, (uint64_t)*n, 16);
+        return 1;
+    }
+    return -1;
+}
+
+/* A source that fails (a malformed trace) fails the run. */
+static void test_source_error(void **state)
+{
+    (void)state;
+    ps_engine_cfg_t cfg;
+    setup_cfg(&cfg, "256x2", 8192);
+    int n = 0;
+    ps_source_t src = { failing_next, NULL, &n };
+    ps_result_t res;
+    char err[200];
+    assert_int_equal(ps_engine_run(&cfg, src, &res, err, sizeof err), -1);
+    assert_non_null(strstr(err, "source"));
+    ps_result_free(&res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +279,9 @@ int main(void)
         cmocka_unit_test(test_footprint_of_a_request_no_heap_serves),
         cmocka_unit_test(test_regions),
         cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_clock_near_top),
+        cmocka_unit_test(test_rows_bounded),
+        cmocka_unit_test(test_source_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

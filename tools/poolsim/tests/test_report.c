@@ -31,22 +31,37 @@ static void test_dump_analysis(void **state)
         { 2, 0x3fc92000, 24, PS_EV_ALLOC, 0, 0 },
         { 3, 0x3fc93000, 600, PS_EV_ALLOC, 1, 0 },
     };
-    ps_trace_t tr;
-    memset(&tr, 0, sizeof tr);
-    tr.format = PS_FMT_DUMP;
-    tr.ev = ev;
-    tr.n = 4;
-    tr.dump_total_allocations = 10;
-    tr.dump_total_frees = 8;
-    tr.dump_overflowed = 1;
+    ps_dump_stats_t st;
+    ps_dump_stats_init(&st);
+    for (int i = 0; i < 4; i++)
+        ps_dump_stats_add(&st, &ev[i]);
+    ps_trace_info_t in;
+    memset(&in, 0, sizeof in);
+    in.format = PS_FMT_DUMP;
+    in.dump_generation = 2;
+    in.dump_header_seen = 1;
+    in.dump_header_records = 4;
+    in.dump_capacity = 8;
+    in.dump_alive_seen = 1;
+    in.dump_alive_bytes = 5024;
+    in.dump_alive_count = 2;
+    in.dump_alive_of = 4;
+    in.dump_totals_seen = 1;
+    in.dump_total_allocations = 10;
+    in.dump_total_frees = 8;
+    in.dump_overflowed = 1;
     FILE *f = tmpfile();
     assert_non_null(f);
-    ps_report_dump(f, "dump.txt", &tr);
+    assert_int_equal(ps_report_dump(f, "dump.txt", &in, &st), 0);
     char *out = slurp(f);
+    assert_non_null(strstr(out, "ESP-IDF 5.1 or later"));
     assert_non_null(strstr(out, "cannot replay it in time"));
     assert_non_null(strstr(out, "records: 4 (5627 bytes requested), 2 freed, 2 still alive holding 5024 bytes"));
+    assert_non_null(strstr(out, "announces 4 records (capacity 8), 4 were read: agree"));
+    assert_non_null(strstr(out, "5024 bytes alive in 2 of 4 allocations; read: 5024 bytes in 2 of 4: agree"));
     assert_non_null(strstr(out, "10 allocations, 8 frees"));
     assert_non_null(strstr(out, "overflowed"));
+    assert_null(strstr(out, "WARNING"));
     /* leak candidates, largest first */
     char *big = strstr(out, "5000 bytes @ 0x3fc90010");
     char *small = strstr(out, "24 bytes @ 0x3fc92000");
@@ -54,6 +69,79 @@ static void test_dump_analysis(void **state)
     assert_non_null(small);
     assert_true(big < small);
     assert_null(strstr(out, "@ 0x3fc90000")); /* freed: not a candidate */
+
+    /* a dump cut short: its own figures disagree, and the report says so */
+    in.dump_header_records = 5;
+    in.dump_alive_count = 3;
+    f = tmpfile();
+    assert_int_equal(ps_report_dump(f, "dump.txt", &in, &st), 2);
+    out = slurp(f);
+    assert_non_null(strstr(out, "announces 5 records (capacity 8), 4 were read: DISAGREE"));
+    assert_non_null(strstr(out, "WARNING: 2 of the dump's own figures disagree"));
+}
+
+/* The dump statistics keep the largest alive records, and restart with a new dump. */
+static void test_dump_stats(void **state)
+{
+    (void)state;
+    ps_dump_stats_t st;
+    ps_dump_stats_init(&st);
+    for (uint32_t i = 0; i < 100; i++) {
+        ps_event_t e = { i, 0x1000u + i, (i * 37u) % 101u, PS_EV_ALLOC, (uint8_t)(i % 3u == 0u), 0 };
+        ps_dump_stats_add(&st, &e);
+    }
+    assert_int_equal(st.records, 100);
+    assert_int_equal(st.freed, 34);
+    assert_int_equal(st.n_top, PS_DUMP_TOP);
+    for (unsigned i = 1; i < st.n_top; i++)
+        assert_true(st.top[i - 1].size >= st.top[i].size);
+    /* the largest alive one: check against a plain scan */
+    uint32_t best = 0;
+    for (uint32_t i = 0; i < 100; i++)
+        if (i % 3u != 0u && (i * 37u) % 101u > best)
+            best = (i * 37u) % 101u;
+    assert_int_equal(st.top[0].size, best);
+    ps_event_t again = { 0, 0x10, 5, PS_EV_ALLOC, 0, 0 };
+    ps_dump_stats_add(&st, &again);
+    assert_int_equal(st.records, 1);
+    assert_int_equal(st.restarts, 1);
+    assert_int_equal(ps_dump_bucket(0), 0);
+    assert_int_equal(ps_dump_bucket(1), 1);
+    assert_int_equal(ps_dump_bucket(4096), 13);
+    assert_int_equal(ps_dump_bucket(UINT32_MAX), 32);
+}
+
+/* The sysview report's own figures against the replay. */
+static void test_sysview_check(void **state)
+{
+    (void)state;
+    ps_trace_info_t in;
+    memset(&in, 0, sizeof in);
+    in.format = PS_FMT_SYSVIEW;
+    in.events = 99;
+    in.report_seen = in.report_events_seen = in.report_leaks_seen = 1;
+    in.report_events = 99;
+    in.report_leaked_bytes = 17706;
+    in.report_leaked_blocks = 45;
+    in.report_listed = 45;
+    in.report_listed_bytes = 17706;
+    ps_result_t res;
+    memset(&res, 0, sizeof res);
+    res.end_live_count = 45;
+    res.end_live_bytes = 17706;
+    FILE *f = tmpfile();
+    assert_int_equal(ps_report_sysview_check(f, &in, &res), 0);
+    char *out = slurp(f);
+    assert_non_null(strstr(out, "\"Processed 99 heap events.\", 99 were read before it: agree"));
+    assert_non_null(strstr(out, "17706 leaked bytes in 45 blocks, the replay ends with 45 blocks of 17706 bytes "
+                                "alive: agree"));
+    in.events = 117; /* the report's repeats replayed as new allocations would look like this */
+    res.end_live_count = 90;
+    f = tmpfile();
+    assert_int_equal(ps_report_sysview_check(f, &in, &res), 2);
+    out = slurp(f);
+    assert_non_null(strstr(out, "117 were read before it: DISAGREE"));
+    assert_non_null(strstr(out, "WARNING: 2 of the trace's own figures disagree"));
 }
 
 static void test_verdicts_and_csv(void **state)
@@ -82,7 +170,10 @@ static void test_verdicts_and_csv(void **state)
     assert_non_null(strstr(out, "FAILS: 2 of 3 allocations failed, the first at 0.000 s"));
 
     const char *path = "poolsim-test-report.csv";
-    assert_int_equal(ps_report_csv(path, &res), 0);
+    FILE *w = fopen(path, "w");
+    assert_non_null(w);
+    assert_int_equal(ps_report_csv(w, &res), 0);
+    assert_int_equal(fclose(w), 0);
     FILE *c = fopen(path, "r");
     assert_non_null(c);
     char line[512];
@@ -94,7 +185,12 @@ static void test_verdicts_and_csv(void **state)
     fclose(c);
     remove(path);
     assert_int_equal(rows, (int)res.n_samples);
-    assert_int_equal(ps_report_csv("/nonexistent-dir/x.csv", &res), -1);
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+        setvbuf(full, NULL, _IONBF, 0);
+        assert_int_equal(ps_report_csv(full, &res), -1); /* a failed write is reported */
+        fclose(full);
+    }
     ps_result_free(&res);
 }
 
@@ -170,6 +266,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dump_analysis),
+        cmocka_unit_test(test_dump_stats),
+        cmocka_unit_test(test_sysview_check),
         cmocka_unit_test(test_verdicts_and_csv),
         cmocka_unit_test(test_time_format),
         cmocka_unit_test(test_heap_search_lines),

@@ -116,7 +116,7 @@ static void test_tee_round_trip(void **state)
     size_t len = fread(text, 1, sizeof text - 1, f);
     text[len] = '\0';
     fclose(f);
-    assert_string_equal(text, "tpev 1\n# from the test\n"
+    assert_string_equal(text, "tpev 2\n# from the test\n"
                               "A 1 0x3fc80000 1500 net\n"
                               "A 1 0x3fc80800 64\n"
                               "F 5 0x3fc80800 cmd\n"
