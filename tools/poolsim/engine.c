@@ -381,7 +381,10 @@ int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res,
     rc = 0;
     goto out;
 oom:
-    snprintf(err, len, "out of memory");
+    if (r.map.full)
+        snprintf(err, len, "more than %zu blocks alive at once: poolsim's limit (PS_ADDRMAP_MAX)", PS_ADDRMAP_MAX);
+    else
+        snprintf(err, len, "out of memory");
 out:
     ps_addrmap_destroy(&r.map);
     free(heap_mem);

@@ -3,6 +3,8 @@
 set(TP_DATA_DIR ${PROJECT_SOURCE_DIR}/tests/data)
 ps_add_test(poolsim_trace SOURCES tests/test_trace.c LIBS ps_core)
 target_compile_definitions(poolsim_trace PRIVATE TP_DATA_DIR="${TP_DATA_DIR}")
+ps_add_test(poolsim_esp_idf SOURCES tests/test_esp_idf.c LIBS ps_core)
+target_compile_definitions(poolsim_esp_idf PRIVATE TP_DATA_DIR="${TP_DATA_DIR}")
 
 if(TARGET poolsim)
     set(ps $<TARGET_FILE:poolsim>)
