@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=(fuzz_trace:4096 fuzz_bootlog:4096 fuzz_frame:4096 fuzz_pattern:4200)
+targets=(fuzz_trace:4096 fuzz_sysview:4096 fuzz_dump:4096 fuzz_plain:4096 fuzz_lines:4096 fuzz_evline:1024
+         fuzz_bootlog:4096 fuzz_frame:4096 fuzz_pattern:4200)
 cmake -S . -B build/fuzz -DCMAKE_C_COMPILER=clang -DTP_BUILD_FUZZ=ON -DTP_BUILD_TESTS=OFF \
       -DTP_BUILD_BENCH=OFF -DTP_BUILD_POOLSIM=ON >/dev/null
 for t in "${targets[@]}"; do

@@ -186,13 +186,16 @@ static void skip_spaces(in_t *k)
     }
 }
 
+/* Decimal, at most UINT64_MAX; the overflow test uses constants only (no
+ * division at run time). */
 static int get_dec(in_t *k, uint64_t *out)
 {
+    const uint64_t limit = UINT64_MAX / 10u, last = UINT64_MAX % 10u;
     uint64_t v = 0;
     const char *start = k->p;
     while (!at_end(k) && *k->p >= '0' && *k->p <= '9') {
         const uint64_t d = (uint64_t)(*k->p - '0');
-        if (v > (UINT64_MAX - d) / 10u) {
+        if (v > limit || (v == limit && d > last)) {
             return 0;
         }
         v = v * 10u + d;
@@ -202,10 +205,24 @@ static int get_dec(in_t *k, uint64_t *out)
     return k->p != start;
 }
 
+/* 0..15 for a hexadecimal digit, 16 for anything else. */
+static const uint8_t hex_table[256] = {
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  16, 16, 16, 16, 16, 16, 16, 10, 11, 12, 13, 14, 15, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16};
+
 static int hex_value(char c)
 {
-    return (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                                             : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    const uint8_t v = hex_table[(unsigned char)c];
+    return v < 16u ? (int)v : -1;
 }
 
 static int get_hex(in_t *k, uint64_t *out)
@@ -345,13 +362,18 @@ int tp_evline_parse(const char *line, size_t len, unsigned version, tp_evline_t 
             return TP_EVLINE_MALFORMED;
         }
     } else {
-        size_t n = 0;
+        const char *name = k.p;
         while (!at_end(&k) && !is_space(*k.p)) {
             if (version >= 2u && !bare_byte((unsigned char)*k.p)) {
                 *why = "task name: a name with spaces, quotes or other bytes must be quoted";
                 return TP_EVLINE_MALFORMED;
             }
-            name_byte(ev, name_buf, name_size, &n, *k.p++);
+            k.p++;
+        }
+        const size_t n = (size_t)(k.p - name);
+        ev->task_len = n < name_size ? n : name_size;
+        for (size_t i = 0; i < ev->task_len; i++) {
+            name_buf[i] = name[i];
         }
     }
     skip_spaces(&k);

@@ -9,10 +9,10 @@
 
 #define CHUNK ((size_t)256 * 1024)
 
-static int alloc_buf(ps_lines_t *in, size_t line_max)
+static int alloc_buf(ps_lines_t *in, size_t line_max, size_t chunk)
 {
     in->line_max = line_max;
-    in->cap = CHUNK + line_max + 1u;
+    in->cap = chunk + line_max + 1u;
     in->buf = malloc(in->cap);
     return in->buf ? 0 : -1;
 }
@@ -32,7 +32,7 @@ int ps_lines_open_file(ps_lines_t *in, const char *path, size_t line_max, char *
     }
     struct stat st;
     in->seekable = fstat(fileno(in->f), &st) == 0 && S_ISREG(st.st_mode);
-    if (alloc_buf(in, line_max) != 0) {
+    if (alloc_buf(in, line_max, CHUNK) != 0) {
         snprintf(msg, len, "out of memory");
         ps_lines_close(in);
         return -1;
@@ -40,13 +40,18 @@ int ps_lines_open_file(ps_lines_t *in, const char *path, size_t line_max, char *
     return 0;
 }
 
-int ps_lines_open_mem(ps_lines_t *in, const char *buf, size_t buf_len, size_t line_max)
+int ps_lines_open_mem_chunk(ps_lines_t *in, const char *buf, size_t buf_len, size_t line_max, size_t chunk)
 {
     memset(in, 0, sizeof *in);
     in->mem = buf != NULL ? buf : "";
     in->mem_len = buf != NULL ? buf_len : 0u;
     in->seekable = 1;
-    return alloc_buf(in, line_max);
+    return alloc_buf(in, line_max, chunk > 0u ? chunk : 1u);
+}
+
+int ps_lines_open_mem(ps_lines_t *in, const char *buf, size_t buf_len, size_t line_max)
+{
+    return ps_lines_open_mem_chunk(in, buf, buf_len, line_max, CHUNK);
 }
 
 /* Move the unread bytes to the front and read more. -1 on a read error. */

@@ -31,6 +31,9 @@ int ps_lines_open_file(ps_lines_t *in, const char *path, size_t line_max, char *
 /* Memory input (not copied). 0, or -1 when memory is short. */
 int ps_lines_open_mem(ps_lines_t *in, const char *buf, size_t buf_len, size_t line_max);
 
+/* The same, read `chunk` bytes at a time (tests and fuzzing: chunk edges). */
+int ps_lines_open_mem_chunk(ps_lines_t *in, const char *buf, size_t buf_len, size_t line_max, size_t chunk);
+
 /*
  * The next line: 1 with *line / *len set (writable until the next call) and
  * *cut set when the line was longer than line_max; 0 at the end; -1 on a read

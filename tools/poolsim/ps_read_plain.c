@@ -13,7 +13,7 @@ int ps__plain_line(ps_reader_t *r, const char *line, size_t len)
     if (len == 0u) {
         return 0;
     }
-    const unsigned version = tp_evline_header_version(line, len);
+    const unsigned version = line[0] == 't' || line[0] == ' ' || line[0] == '\t' ? tp_evline_header_version(line, len) : 0u;
     if (version > 0u) {
         /* the first header, or a later one (a device that restarted its stream) */
         if (version > TP_EVLINE_VERSION) {

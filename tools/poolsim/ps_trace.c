@@ -17,11 +17,12 @@
 
 int ps_parse_u64(ps_cur_t *k, uint64_t *out)
 {
+    const uint64_t limit = UINT64_MAX / 10u, last = UINT64_MAX % 10u;
     uint64_t v = 0;
     const char *start = k->p;
     while (!ps_cur_end(k) && ps_is_digit(*k->p)) {
         const uint64_t digit = (uint64_t)(*k->p - '0');
-        if (v > (UINT64_MAX - digit) / 10u) {
+        if (v > limit || (v == limit && digit > last)) {
             return 0;
         }
         v = v * 10u + digit;
@@ -130,20 +131,24 @@ static uint32_t name_hash(const char *s, size_t len)
     return h;
 }
 
-static int same_name(const char *stored, const char *s, size_t len)
+static int same_name(const ps_reader_t *r, unsigned idx, const char *s, size_t len)
 {
-    return strncmp(stored, s, len) == 0 && stored[len] == '\0';
+    return r->task_lens[idx] == len && memcmp(r->tasks[idx], s, len) == 0;
 }
 
 uint16_t ps__task(ps_reader_t *r, const char *name, size_t len)
 {
+    const char *nul = memchr(name, '\0', len);
+    if (nul != NULL) {
+        len = (size_t)(nul - name); /* names are C strings, as FreeRTOS keeps them */
+    }
     if (len == 0u) {
         return 0;
     }
     if (len >= PS_TASK_NAME_MAX) {
         len = PS_TASK_NAME_MAX - 1u;
     }
-    if (r->last_task != 0u && same_name(r->tasks[r->last_task], name, len)) {
+    if (r->last_task != 0u && same_name(r, r->last_task, name, len)) {
         return (uint16_t)r->last_task;
     }
     const unsigned mask = 2u * PS_MAX_TASKS - 1u;
@@ -156,11 +161,12 @@ uint16_t ps__task(ps_reader_t *r, const char *name, size_t len)
             }
             memcpy(r->tasks[r->n_tasks], name, len);
             r->tasks[r->n_tasks][len] = '\0';
+            r->task_lens[r->n_tasks] = (uint16_t)len;
             r->slots[i] = (uint16_t)r->n_tasks;
             r->last_task = r->n_tasks;
             return (uint16_t)r->n_tasks++;
         }
-        if (same_name(r->tasks[idx], name, len)) {
+        if (same_name(r, idx, name, len)) {
             r->last_task = idx;
             return (uint16_t)idx;
         }

@@ -105,6 +105,7 @@ struct ps_reader {
     unsigned ready_head, ready_n;
     /* task names: tasks[0] = "", then PS_MAX_TASKS - 1 names; slots: an open hash of indices */
     char (*tasks)[PS_TASK_NAME_MAX];
+    uint16_t task_lens[PS_MAX_TASKS];
     unsigned n_tasks;
     uint16_t slots[2u * PS_MAX_TASKS];
     unsigned last_task;

@@ -107,6 +107,13 @@ static void test_plain_errors(void **state)
     expect_error("tpev 2\nA 1 0x10 5 \"ab\n", 2, "closing");
     expect_error("tpev 1\nA 18446744073709552 0x10 5\n", 2, "2^64 ns"); /* us * 1000 overflows */
     expect_error("tpev 1\nF\n", 2, "bad time");
+    /* a name is a C string: cut at a NUL byte (found by fuzz_trace) */
+    ps_trace_t t;
+    parse_ok("tpev 2\nA 1 0x10 8 \"\\x00abc\"\nA 2 0x20 8 \"ab\\x00c\"\nA 3 0x30 8 ab\n", &t);
+    assert_int_equal(t.ev[0].task, 0);
+    assert_string_equal(task(&t, 1), "ab");
+    assert_int_equal(t.ev[2].task, t.ev[1].task);
+    ps_trace_free(&t);
 }
 
 /* ---- sysview ---- */
