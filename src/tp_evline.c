@@ -186,23 +186,28 @@ static void skip_spaces(in_t *k)
     }
 }
 
-/* Decimal, at most UINT64_MAX; the overflow test uses constants only (no
- * division at run time). */
+/* Decimal, at most UINT64_MAX. Up to 19 digits cannot overflow; only a 20th
+ * is checked, with constants (no division at run time). */
 static int get_dec(in_t *k, uint64_t *out)
 {
     const uint64_t limit = UINT64_MAX / 10u, last = UINT64_MAX % 10u;
     uint64_t v = 0;
-    const char *start = k->p;
-    while (!at_end(k) && *k->p >= '0' && *k->p <= '9') {
-        const uint64_t d = (uint64_t)(*k->p - '0');
-        if (v > limit || (v == limit && d > last)) {
+    const char *p = k->p, *const start = p;
+    const char *const stop = k->end - p > 19 ? p + 19 : k->end;
+    while (p < stop && (unsigned char)(*p - '0') < 10u) {
+        v = v * 10u + (uint64_t)(*p++ - '0');
+    }
+    if (p == stop && p < k->end && (unsigned char)(*p - '0') < 10u) { /* a 20th digit */
+        const uint64_t d = (uint64_t)(*p - '0');
+        if (v > limit || (v == limit && d > last) || (p + 1 < k->end && (unsigned char)(p[1] - '0') < 10u)) {
             return 0;
         }
         v = v * 10u + d;
-        k->p++;
+        p++;
     }
+    k->p = p;
     *out = v;
-    return k->p != start;
+    return p != start;
 }
 
 /* 0..15 for a hexadecimal digit, 16 for anything else. */

@@ -273,6 +273,23 @@ static void test_reader_spool(void **state)
     close(rfd);
     waitpid(pid, NULL, 0);
 
+    /* a spool limit: past it the spool is dropped, the first pass goes on, rewind fails */
+    pid = feed_pipe(text, path, sizeof path, &rfd);
+    r = ps_reader_open(path, &err);
+    assert_non_null(r);
+    src = ps_source_reader(&cur, r, 1);
+    cur.spool_limit = 100;
+    na = drain_all(src, &a);
+    assert_int_equal(na, expect);
+    assert_int_equal(cur.spool_dropped, 1);
+    assert_int_equal(ps_reader_cursor_spool_bytes(&cur), 0);
+    assert_int_equal(src.rewind(src.ctx), -1);
+    free(a);
+    ps_reader_cursor_free(&cur);
+    ps_reader_close(r);
+    close(rfd);
+    waitpid(pid, NULL, 0);
+
     /* without rewindable, a pipe cannot start over once read */
     pid = feed_pipe(text, path, sizeof path, &rfd);
     r = ps_reader_open(path, &err);
