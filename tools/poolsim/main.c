@@ -810,9 +810,9 @@ static int cmd_replay(opts_t *op)
     return rc ? EXIT_INPUT : 0;
 }
 
-static int finish_plan(opts_t *op, ps_source_t src, const ps_reader_cursor_t *cur, const char *what)
+static int finish_plan(opts_t *op, ps_source_t src, const ps_reader_cursor_t *cur, const char *what_in)
 {
-    char err[256];
+    char err[256], what[400];
     ps_plan_t plan;
     FILE *rep = report_stream(op);
     output_t header;
@@ -822,6 +822,13 @@ static int finish_plan(opts_t *op, ps_source_t src, const ps_reader_cursor_t *cu
         run_error("plan", cur, op->trace, err);
         out_discard(&header);
         return EXIT_INPUT;
+    }
+    if (cur) { /* a trace: its event count is known once it has been read */
+        const ps_trace_info_t *in = ps_reader_info(cur->reader);
+        snprintf(what, sizeof what, "%s (%s format, %" PRIu64 " events)", what_in, ps_format_name(in->format),
+                 in->events);
+    } else {
+        snprintf(what, sizeof what, "%s", what_in);
     }
     fprintf(rep, "poolsim plan: %s\n", what);
     ps_report_plan(rep, &plan, &op->plan, (uint32_t)op->plan.heap.arena_size);
@@ -871,7 +878,7 @@ static int cmd_plan(opts_t *op)
         return EXIT_INPUT;
     }
     ps_reader_cursor_t cur;
-    snprintf(what, sizeof what, "trace %s (%s format)", op->trace, ps_format_name(in->format));
+    snprintf(what, sizeof what, "trace %s", op->trace);
     int rc = finish_plan(op, ps_source_reader(&cur, r, 1), &cur, what);
     if (!rc)
         ps_report_input(report_stream(op), in);
