@@ -164,7 +164,7 @@ static int sample_until(run_t *r, uint64_t t, int inclusive, uint64_t limit)
 static void track_largest(run_t *r, uint64_t t)
 {
     ps_heap_stats_t hs;
-    ps_caps_stats(r->heap, &hs);
+    ps_caps_free_and_largest(r->heap, &hs.total_free, &hs.largest_free);
     uint32_t pl = r->pool ? (uint32_t)tp_pool_largest_allocatable(r->pool) : 0u;
     if (hs.largest_free < r->heap_min_largest)
         r->heap_min_largest = hs.largest_free;

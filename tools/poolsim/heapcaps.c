@@ -412,6 +412,20 @@ void ps_caps_stats(const ps_caps_t *c, ps_heap_stats_t *out)
     out->failed = c->failed;
 }
 
+void ps_caps_free_and_largest(const ps_caps_t *c, uint32_t *total_free, uint32_t *largest_free)
+{
+    uint32_t sum = 0, big = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        uint32_t f, l;
+        ps_heap_free_and_largest(c->heap[i], &f, &l);
+        sum += f;
+        if (l > big)
+            big = l;
+    }
+    *total_free = sum;
+    *largest_free = big;
+}
+
 size_t ps_caps_count(const ps_caps_t *c)
 {
     return c ? c->n : 0;

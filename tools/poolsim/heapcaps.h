@@ -127,6 +127,9 @@ int ps_caps_free(ps_caps_t *c, void *ptr);
  * maximum, the counts summed; failed counts requests, not region attempts. */
 void ps_caps_stats(const ps_caps_t *c, ps_heap_stats_t *out);
 
+/* Just total_free and largest_free of ps_caps_stats, cheaply. */
+void ps_caps_free_and_largest(const ps_caps_t *c, uint32_t *total_free, uint32_t *largest_free);
+
 /* Regions, in address order (the index ps_caps_alloc reports). */
 size_t ps_caps_count(const ps_caps_t *c);
 const ps_heap_t *ps_caps_region(const ps_caps_t *c, size_t i);

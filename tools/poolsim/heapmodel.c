@@ -606,6 +606,12 @@ void ps_heap_stats(const ps_heap_t *h, ps_heap_stats_t *out)
     out->used_blocks = h->used_blocks;
 }
 
+void ps_heap_free_and_largest(const ps_heap_t *h, uint32_t *total_free, uint32_t *largest_free)
+{
+    *total_free = less_poison(h, h->counter);
+    *largest_free = less_poison(h, largest_fit(h));
+}
+
 unsigned ps_heap_fragmentation_pct(const ps_heap_stats_t *s)
 {
     if (!s || s->total_free == 0)

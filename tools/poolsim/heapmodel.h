@@ -138,6 +138,9 @@ int ps_heap_free(ps_heap_t *h, void *ptr);
 
 void ps_heap_stats(const ps_heap_t *h, ps_heap_stats_t *out);
 
+/* Just total_free and largest_free of ps_heap_stats, cheaply (the engine asks after every allocation). */
+void ps_heap_free_and_largest(const ps_heap_t *h, uint32_t *total_free, uint32_t *largest_free);
+
 /* 100 - 100 * largest_free / total_free in integers (ESPHome's definition); 0 when total_free is 0. */
 unsigned ps_heap_fragmentation_pct(const ps_heap_stats_t *s);
 
