@@ -440,14 +440,16 @@ void ps_report_heap_search(FILE *f, const ps_heap_search_t *hs, const ps_plan_t 
 {
     switch (hs->status) {
     case PS_HEAP_SEARCH_NONE:
-        fprintf(f, "  heap search: no arena up to %" PRIu64 " B serves the stream without failure\n", hs->arena_fail);
+        fprintf(f, "  heap search: no single heap region up to %" PRIu64 " B serves the stream without failure\n",
+                hs->arena_fail);
         break;
     case PS_HEAP_SEARCH_AT_PEAK:
-        fprintf(f, "  heap search: an arena of %" PRIu64 " B (the peak need plus TLSF's 8 B) already serves the "
-                   "stream with no failure\n", hs->arena_ok);
+        fprintf(f, "  heap search: a single heap region of %" PRIu64 " B (the smallest whose fresh free counter "
+                   "holds the peak need) already serves the stream with no failure, against %zu B of pool storage\n",
+                hs->arena_ok, plan->storage);
         break;
     case PS_HEAP_SEARCH_FOUND:
-        fprintf(f, "  heap search: the heap model serves the stream with no failure in an arena of %" PRIu64
+        fprintf(f, "  heap search: the heap model serves the stream with no failure in a single heap region of %" PRIu64
                    " B (%" PRIu64 " B fails; found by bisection in 256 B steps), against %zu B of pool storage\n",
                 hs->arena_ok, hs->arena_fail, plan->storage);
         break;

@@ -67,7 +67,7 @@ string(FIND "${header}" "#define TP_CFG_DEFAULT_TIERS(X)" at)
 if(at EQUAL -1)
     message(FATAL_ERROR "header lacks TP_CFG_DEFAULT_TIERS")
 endif()
-expect(0 "heap search: the heap model serves the stream with no failure in an arena of" plan --hours 1 --heap-search)
+expect(0 "heap search: the heap model serves the stream with no failure in a single heap region of" plan --hours 1 --heap-search)
 # ... and the library accepts it: as the default pool's configuration, and as an array
 if(CC AND TP_INCLUDE)
     file(WRITE ${WORKDIR}/cli-plan-check.c

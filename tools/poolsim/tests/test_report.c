@@ -214,18 +214,20 @@ static void test_heap_search_lines(void **state)
     FILE *f = tmpfile();
     assert_non_null(f);
     ps_report_heap_search(f, &hs, &plan);
-    assert_string_equal(slurp(f), "  heap search: the heap model serves the stream with no failure in an arena of "
-                                  "37120 B (36864 B fails; found by bisection in 256 B steps), against 67408 B of "
+    assert_string_equal(slurp(f), "  heap search: the heap model serves the stream with no failure in a single "
+                                  "heap region of 37120 B (36864 B fails; found by bisection in 256 B steps), against 67408 B of "
                                   "pool storage\n");
     hs = (ps_heap_search_t){ PS_HEAP_SEARCH_AT_PEAK, 32000, 0 };
     f = tmpfile();
     ps_report_heap_search(f, &hs, &plan);
-    assert_string_equal(slurp(f), "  heap search: an arena of 32000 B (the peak need plus TLSF's 8 B) already "
-                                  "serves the stream with no failure\n");
+    assert_string_equal(slurp(f), "  heap search: a single heap region of 32000 B (the smallest whose fresh free "
+                                  "counter holds the peak need) already serves the stream with no failure, against "
+                                  "67408 B of pool storage\n");
     hs = (ps_heap_search_t){ PS_HEAP_SEARCH_NONE, 0, 536870912 };
     f = tmpfile();
     ps_report_heap_search(f, &hs, &plan);
-    assert_string_equal(slurp(f), "  heap search: no arena up to 536870912 B serves the stream without failure\n");
+    assert_string_equal(slurp(f), "  heap search: no single heap region up to 536870912 B serves the stream without "
+                                  "failure\n");
 }
 
 static void test_sweep_table_and_csv(void **state)
