@@ -81,21 +81,22 @@ typedef enum {
 
 /**
  * Thresholds. tp_health_default_config gives the defaults of tp_config.h (in
- * brackets: the TP_CFG_HEALTH_* option and its default, the seed's value).
+ * brackets: the TP_CFG_HEALTH_* option whose value is the default; the
+ * defaults there are the seed's values).
  */
 typedef struct {
-    uint32_t frag_warn_pct;       /**< [FRAG_WARN_PCT 70] warning at or above, % */
-    uint32_t frag_crit_pct;       /**< [FRAG_CRIT_PCT 85] critical at or above, % */
-    int frag_relative;            /**< [FRAG_RELATIVE: 1 on ESP-IDF, else 0] 1: thresholds apply to frag - baseline frag */
-    uint32_t free_warn_bytes;     /**< [FREE_WARN_KB 50 KiB] warning below */
-    uint32_t free_crit_bytes;     /**< [FREE_CRIT_KB 20 KiB] critical below */
-    uint32_t block_warn_bytes;    /**< [BLOCK_TARGET_KB 16 KiB] warning below (target: largest block > 16 KB) */
-    uint32_t block_crit_bytes;    /**< [BLOCK_CRIT_KB 4 KiB] critical below */
-    uint32_t pool_warn_pct;       /**< [POOL_WARN_PCT 80] warning at or above, % */
-    uint32_t pool_crit_pct;       /**< [POOL_CRIT_PCT 95] critical at or above, % */
-    uint32_t hyst_pct;            /**< [HYST_PCT 5] margin to leave a state, percentage points */
-    uint32_t hyst_bytes;          /**< [HYST_KB 4 KiB] margin to leave a state, bytes */
-    uint32_t largest_interval_us; /**< [LARGEST_INTERVAL_MS 1 s] minimum time between two largest-block queries */
+    uint32_t frag_warn_pct;       /**< [TP_CFG_HEALTH_FRAG_WARN_PCT] warning at or above, % */
+    uint32_t frag_crit_pct;       /**< [TP_CFG_HEALTH_FRAG_CRIT_PCT] critical at or above, % */
+    int frag_relative;            /**< [TP_CFG_HEALTH_FRAG_RELATIVE] 1: thresholds apply to frag - baseline frag */
+    uint32_t free_warn_bytes;     /**< [TP_CFG_HEALTH_FREE_WARN_KB] warning below */
+    uint32_t free_crit_bytes;     /**< [TP_CFG_HEALTH_FREE_CRIT_KB] critical below */
+    uint32_t block_warn_bytes;    /**< [TP_CFG_HEALTH_BLOCK_TARGET_KB] warning below (the seed's target: largest block above 16 KB) */
+    uint32_t block_crit_bytes;    /**< [TP_CFG_HEALTH_BLOCK_CRIT_KB] critical below */
+    uint32_t pool_warn_pct;       /**< [TP_CFG_HEALTH_POOL_WARN_PCT] warning at or above, % */
+    uint32_t pool_crit_pct;       /**< [TP_CFG_HEALTH_POOL_CRIT_PCT] critical at or above, % */
+    uint32_t hyst_pct;            /**< [TP_CFG_HEALTH_HYST_PCT] margin to leave a state, percentage points */
+    uint32_t hyst_bytes;          /**< [TP_CFG_HEALTH_HYST_KB] margin to leave a state, bytes */
+    uint32_t largest_interval_us; /**< [TP_CFG_HEALTH_LARGEST_INTERVAL_MS] minimum time between two largest-block queries */
 } tp_health_config_t;
 
 /** Policy: log the heap state (error level) when fragmentation turns critical. */

@@ -5,7 +5,7 @@
  * Tasks are registered with their stack sizes (bytes; ESP-IDF FreeRTOS sizes
  * and high-water marks are in bytes). tp_stack_check asks the port for each
  * task's unused stack (tp_sys_stack_unused) and warns when use exceeds the
- * warning level (75 % by default, the seed's target).
+ * warning level (TP_CFG_STACK_WARN_PCT; its default is the seed's target).
  *
  * After an overflow: the port's stack-overflow hook calls the crash record's
  * fault handler, which writes a crash record (reason TP_CRASH_STACK_OVERFLOW,
@@ -39,8 +39,8 @@ extern "C" {
 #define TP_STACK_MAGIC 0x4B545354u
 
 /**
- * The guard's policy. Defaults: TP_CFG_STACK_WARN_PCT (75 %),
- * TP_CFG_STACK_GROW_PCT (25 %), TP_CFG_STACK_CAP_BYTES (32 KiB) of tp_config.h.
+ * The guard's policy. Defaults: TP_CFG_STACK_WARN_PCT, TP_CFG_STACK_GROW_PCT,
+ * TP_CFG_STACK_CAP_BYTES of tp_config.h.
  */
 typedef struct {
     uint32_t warn_pct;  /**< warn above this use of a stack, %: 1..100 */

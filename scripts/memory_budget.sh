@@ -26,13 +26,23 @@ storage_bytes() { # $1 = 256x64,1024x24,...
 #include <stdlib.h>
 #include <string.h>
 #include "tierpool.h"
+/* "default": the library's default pool, TP_CFG_DEFAULT_TIERS (tp_config.h). */
+#define X_TIER(size, count) {(size), (count)},
+static const tp_tier_t library_default[] = {TP_CFG_DEFAULT_TIERS(X_TIER)};
 int main(int argc, char **argv) {
     tp_tier_t t[TP_CFG_MAX_TIERS]; size_t n = 0;
-    for (char *s = strtok(argv[argc - 1], ","); s && n < TP_CFG_MAX_TIERS; s = strtok(NULL, ","))
-        if (sscanf(s, "%ux%u", &t[n].block_size, &t[n].block_count) == 2) n++; else return 2;
+    if (strcmp(argv[argc - 1], "default") == 0) {
+        n = sizeof library_default / sizeof library_default[0];
+        memcpy(t, library_default, sizeof library_default);
+    } else {
+        for (char *s = strtok(argv[argc - 1], ","); s && n < TP_CFG_MAX_TIERS; s = strtok(NULL, ","))
+            if (sscanf(s, "%ux%u", &t[n].block_size, &t[n].block_count) == 2) n++; else return 2;
+    }
     size_t need = tp_pool_storage_size(t, n);
     if (need == 0) { fprintf(stderr, "invalid configuration\n"); return 1; }
-    printf("%zu %zu %zu\n", need, tp_pool_block_bytes(t, n), tp_pool_meta_bytes(t, n));
+    printf("%zu %zu %zu ", need, tp_pool_block_bytes(t, n), tp_pool_meta_bytes(t, n));
+    for (size_t i = 0; i < n; i++) printf("%s%ux%u", i ? "," : "", t[i].block_size, t[i].block_count);
+    printf("\n");
     return 0;
 }
 C
@@ -41,7 +51,7 @@ C
 }
 
 if [ "${1:-}" = "--tiers" ]; then
-    read -r total blocks meta < <(storage_bytes "$2")
+    read -r total blocks meta _ < <(storage_bytes "$2")
     obj=$(pool_object_bytes)
     echo "tiers $2: storage $total B (blocks $blocks B, links $meta B, alignment $((total - blocks - meta)) B) + tp_pool_t $obj B = $((total + obj)) B of RAM"
     exit 0
@@ -67,7 +77,7 @@ table() { # $1 = compiler prefix, $2.. = flags
     echo "| **total** | **$tt** | **$tr** | **$td** | **$tb** |"
 }
 
-read -r total blocks meta < <(storage_bytes 256x64,1024x24,4096x12)
+read -r total blocks meta default_tiers < <(storage_bytes default)
 obj=$(pool_object_bytes)
 {
     echo "# Memory budget"
@@ -95,7 +105,7 @@ obj=$(pool_object_bytes)
     echo
     echo "| configuration | blocks | links | alignment padding | tp_pool_t | total |"
     echo "|---|---:|---:|---:|---:|---:|"
-    echo "| default: 256x64, 1024x24, 4096x12 | $blocks | $meta | $((total - blocks - meta)) | $obj | $((total + obj)) |"
+    echo "| default (TP_CFG_DEFAULT_TIERS): ${default_tiers//,/, } | $blocks | $meta | $((total - blocks - meta)) | $obj | $((total + obj)) |"
     echo
     echo "\`tp_pool_t\` holds TP_CFG_MAX_TIERS (16) tier records whether used or not; lower"
     echo "TP_CFG_MAX_TIERS to shrink it. Any other configuration:"
