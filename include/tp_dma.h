@@ -64,7 +64,7 @@ typedef struct {
 typedef struct {
     uint32_t count;           /**< slots */
     uint32_t in_use;          /**< slots handed out now */
-    uint32_t peak_in_use;
+    uint32_t peak_in_use;     /**< most slots handed out at once */
     uint32_t acquired;        /**< successful tp_dma_acquire calls */
     uint32_t released;        /**< successful tp_dma_release calls */
     uint32_t exhausted;       /**< tp_dma_acquire calls refused: every slot handed out */
@@ -75,16 +75,16 @@ typedef struct {
 
 /** A set. Caller storage; initialise with tp_dma_init. */
 typedef struct {
-    uint32_t magic;
-    uint8_t *base;
-    uint32_t count;
-    uint32_t size;       /* usable bytes per buffer */
-    uint32_t buf_bytes;  /* TP_DMA_BUFFER_BYTES(size) */
-    uint32_t stride;     /* bytes per slot: buf_bytes, or 2 * buf_bytes with pairs */
-    uint32_t pairs;
-    uint32_t free_mask;  /* bit i set: slot i is free */
-    tp_dma_stats_t st;
-    tp_lock_t lock;
+    uint32_t magic;      /**< set by tp_dma_init */
+    uint8_t *base;       /**< the storage */
+    uint32_t count;      /**< slots */
+    uint32_t size;       /**< usable bytes per buffer */
+    uint32_t buf_bytes;  /**< TP_DMA_BUFFER_BYTES(size) */
+    uint32_t stride;     /**< bytes per slot: buf_bytes, or 2 * buf_bytes with pairs */
+    uint32_t pairs;      /**< 1: TX/RX pairs */
+    uint32_t free_mask;  /**< bit i set: slot i is free */
+    tp_dma_stats_t st;   /**< counters */
+    tp_lock_t lock;      /**< the port's critical section */
 } tp_dma_set_t;
 
 /**
@@ -115,6 +115,8 @@ tp_err_t tp_dma_acquire(tp_dma_set_t *set, tp_dma_buf_t *out);
 
 /**
  * Take a slot back by its TX (or single) buffer pointer.
+ * @param set  the set
+ * @param tx   the `tx` pointer tp_dma_acquire handed out
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG set not initialised or tx NULL
  * @retval TP_ERR_FOREIGN_PTR tx is not inside the set's storage (counted)
@@ -127,6 +129,8 @@ tp_err_t tp_dma_release(tp_dma_set_t *set, const void *tx);
 
 /**
  * Copy a consistent snapshot of the counters.
+ * @param set  the set
+ * @param out  receives them
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG set not initialised or out NULL
  * @isr

@@ -68,22 +68,21 @@ typedef enum {
 
 /** Intake state. Caller storage; read it only through the functions below. */
 typedef struct {
-    uint32_t magic;
-    tp_pool_t *pool;
-    uint32_t limit;     /* longest message accepted, bytes */
-    uint8_t *block;     /* the message's pool block, NULL when none */
-    uint32_t cap;       /* usable bytes of block */
-    uint32_t len;       /* bytes assembled */
-    uint8_t type;       /* tp_frame_type_t of the open message */
-    uint8_t state;      /* idle, assembling, complete */
-    uint8_t pad[2];
-    /* counters since tp_frame_init */
-    uint32_t messages;       /* completed */
-    uint32_t too_big;        /* refused with TP_FRAME_TOO_BIG */
-    uint32_t no_mem;         /* refused with TP_FRAME_NO_MEM */
-    uint32_t sequence;       /* refused with TP_FRAME_SEQUENCE */
-    uint32_t dropped;        /* messages released by tp_frame_reset before they were complete */
-    uint32_t moves;          /* times a message moved to a larger block */
+    uint32_t magic;     /**< set by tp_frame_init */
+    tp_pool_t *pool;    /**< where messages are assembled */
+    uint32_t limit;     /**< longest message accepted, bytes */
+    uint8_t *block;     /**< the message's pool block, NULL when none */
+    uint32_t cap;       /**< usable bytes of block */
+    uint32_t len;       /**< bytes assembled */
+    uint8_t type;       /**< tp_frame_type_t of the open message */
+    uint8_t state;      /**< idle, assembling, complete */
+    uint8_t pad[2];     /**< unused */
+    uint32_t messages;  /**< messages completed since tp_frame_init */
+    uint32_t too_big;   /**< refused with TP_FRAME_TOO_BIG */
+    uint32_t no_mem;    /**< refused with TP_FRAME_NO_MEM */
+    uint32_t sequence;  /**< refused with TP_FRAME_SEQUENCE */
+    uint32_t dropped;   /**< messages released by tp_frame_reset before they were complete */
+    uint32_t moves;     /**< times a message moved to a larger block */
 } tp_frame_t;
 
 /**
@@ -124,14 +123,25 @@ tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void 
 
 /**
  * The complete message's bytes (a pool block), valid until tp_frame_reset or
- * tp_frame_take. NULL when no message is complete, or for an empty message.
+ * tp_frame_take.
+ * @param f  intake
+ * @return the bytes; NULL when no message is complete, for an empty message, or
+ *         for an intake not initialised
  */
 const uint8_t *tp_frame_data(const tp_frame_t *f);
 
-/** The complete message's length; 0 when none is complete. */
+/**
+ * The complete message's length.
+ * @param f  intake
+ * @return bytes; 0 when no message is complete or f is not initialised
+ */
 size_t tp_frame_len(const tp_frame_t *f);
 
-/** The complete message's type; 0 when none is complete. */
+/**
+ * The complete message's type.
+ * @param f  intake
+ * @return its type; 0 when no message is complete or f is not initialised
+ */
 tp_frame_type_t tp_frame_type(const tp_frame_t *f);
 
 /**
@@ -147,18 +157,27 @@ uint8_t *tp_frame_take(tp_frame_t *f, size_t *len);
 /**
  * Release whatever the intake holds (a complete message, or one cut off by a lost
  * connection, counted in `dropped`) and make it idle. A no-op when idle or for NULL.
+ * @param f  intake
  */
 void tp_frame_reset(tp_frame_t *f);
 
 /**
- * The WebSocket close code (RFC 6455, section 7.4) a transport sends for a refusal:
- * 1009 for TP_FRAME_TOO_BIG, 1013 ("try again later") for TP_FRAME_NO_MEM, 1002
- * (protocol error) for TP_FRAME_SEQUENCE, 1011 for TP_FRAME_BAD_ARG, 0 for
- * TP_FRAME_MORE and TP_FRAME_COMPLETE (nothing to close).
+ * The WebSocket close code (RFC 6455, section 7.4) a transport sends for a refusal.
+ * @param status  what tp_frame_feed returned
+ * @return 1009 for TP_FRAME_TOO_BIG, 1013 ("try again later") for TP_FRAME_NO_MEM,
+ *         1002 (protocol error) for TP_FRAME_SEQUENCE, 1011 for TP_FRAME_BAD_ARG, 0 for
+ *         TP_FRAME_MORE and TP_FRAME_COMPLETE (nothing to close)
+ * @isr
  */
 uint16_t tp_frame_close_code(tp_frame_status_t status);
 
-/** A short English name of a status ("more", "complete", "too big", ...). */
+/**
+ * A status in words.
+ * @param status  any value
+ * @return a short English name ("more", "complete", "message too big", ...;
+ *         "unknown status" for other values)
+ * @isr
+ */
 const char *tp_frame_status_str(tp_frame_status_t status);
 
 #ifdef __cplusplus

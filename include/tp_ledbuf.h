@@ -62,21 +62,25 @@ typedef struct {
 
 /** A double buffer. Caller storage; initialise with tp_ledbuf_init. */
 typedef struct {
-    uint32_t magic;
-    uint8_t *buf[2];
-    uint32_t size;
-    uint8_t front;       /* index of the front buffer */
-    uint8_t back_state;  /* empty, rendering, ready */
-    uint8_t tx_active;   /* a transfer of the front buffer is running */
-    uint8_t pad;
-    tp_ledbuf_stats_t st;
-    tp_lock_t lock;
+    uint32_t magic;       /**< set by tp_ledbuf_init */
+    uint8_t *buf[2];      /**< the two buffers */
+    uint32_t size;        /**< bytes per buffer */
+    uint8_t front;        /**< index of the front buffer */
+    uint8_t back_state;   /**< empty, rendering, ready */
+    uint8_t tx_active;    /**< a transfer of the front buffer is running */
+    uint8_t pad;          /**< unused */
+    tp_ledbuf_stats_t st; /**< counters */
+    tp_lock_t lock;       /**< the port's critical section */
 } tp_ledbuf_t;
 
 /**
  * Set up a double buffer over two buffers of @p size bytes each; @p a starts as
- * the front. Both are zeroed (an all-dark frame for an RGB strip; an encoder
- * with another idle level renders a first frame before the first transfer).
+ * the front. Both are zeroed (an encoder whose idle level is not all zero
+ * writes its first frame into both before the first transfer).
+ * @param lb    the double buffer (caller storage, need not be zeroed)
+ * @param a     the first buffer (the front at start)
+ * @param b     the second buffer
+ * @param size  bytes in each, >= 1
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG lb, a or b NULL, size 0, or the buffers overlap (lb unchanged)
  */
@@ -85,6 +89,7 @@ tp_err_t tp_ledbuf_init(tp_ledbuf_t *lb, void *a, void *b, size_t size);
 /**
  * The back buffer, to render the next frame into. A frame that was ready and
  * not yet taken by a transfer is rendered over (counted as dropped).
+ * @param lb  the double buffer
  * @return the back buffer; NULL when lb is not initialised or a render is already
  *         open (counted as misuse).
  */
@@ -92,6 +97,7 @@ uint8_t *tp_ledbuf_render_begin(tp_ledbuf_t *lb);
 
 /**
  * The frame in the back buffer is complete: the next tp_ledbuf_tx_begin shows it.
+ * @param lb  the double buffer
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG lb not initialised, or no render open (counted as misuse)
  */
@@ -100,6 +106,7 @@ tp_err_t tp_ledbuf_render_end(tp_ledbuf_t *lb);
 /**
  * Start a transfer: when a rendered frame is ready, swap it to the front; else
  * keep the front (a repeated frame). Marks a transfer as running.
+ * @param lb  the double buffer
  * @return the buffer to transfer (the front, tp_ledbuf_size() bytes), valid until
  *         tp_ledbuf_tx_done; NULL when lb is not initialised or a transfer is running
  *         (counted as busy: nothing changed).
@@ -110,17 +117,25 @@ const uint8_t *tp_ledbuf_tx_begin(tp_ledbuf_t *lb);
 /**
  * The transfer started by tp_ledbuf_tx_begin is done (call it from the
  * DMA-done interrupt or the driver's post-transaction callback).
+ * @param lb  the double buffer
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG lb not initialised, or no transfer running (counted as misuse)
  * @isr
  */
 tp_err_t tp_ledbuf_tx_done(tp_ledbuf_t *lb);
 
-/** Bytes per buffer (0 when lb is not initialised). */
+/**
+ * Bytes per buffer.
+ * @param lb  the double buffer
+ * @return the size given to tp_ledbuf_init; 0 when lb is not initialised
+ * @isr
+ */
 size_t tp_ledbuf_size(const tp_ledbuf_t *lb);
 
 /**
  * Copy a consistent snapshot of the counters.
+ * @param lb   the double buffer
+ * @param out  receives them
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG lb not initialised or out NULL
  * @isr

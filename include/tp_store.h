@@ -56,19 +56,19 @@ extern "C" {
 
 /** One slot. Read through the functions below. */
 typedef struct {
-    uint8_t *data;    /* the item's pool block; NULL for a free slot */
-    uint32_t len;     /* bytes of item */
-    uint32_t seq;     /* order of addition (smaller = older); identifies the item for pins */
-    uint16_t pins;
-    uint8_t state;    /* free, live, detached (left the store, waiting for its last pin) */
-    uint8_t pad;
-    char key[TP_CFG_STORE_KEY_LEN];
+    uint8_t *data;    /**< the item's pool block; NULL for a free slot */
+    uint32_t len;     /**< bytes of item */
+    uint32_t seq;     /**< order of addition; identifies the item for pins */
+    uint16_t pins;    /**< pins held on the item */
+    uint8_t state;    /**< free, live, detached (left the store, waiting for its last pin) */
+    uint8_t pad;      /**< unused */
+    char key[TP_CFG_STORE_KEY_LEN]; /**< the item's key, NUL-terminated */
 } tp_store_slot_t;
 
 /** Store counters (tp_store_stats). */
 typedef struct {
     uint32_t items;          /**< items in the store now */
-    uint32_t capacity;
+    uint32_t capacity;       /**< items the store keeps */
     uint32_t pins;           /**< pins held now */
     uint32_t detached;       /**< items that left the store and wait for their last pin */
     uint32_t blocks;         /**< pool blocks the store holds: items + detached */
@@ -83,23 +83,23 @@ typedef struct {
 
 /** A store. Caller storage; initialise with tp_store_init. */
 typedef struct {
-    uint32_t magic;
-    tp_pool_t *pool;
-    uint32_t capacity;
-    uint32_t max_pins;
-    uint32_t next_seq;
-    tp_store_stats_t st;
-    tp_lock_t lock;
-    uint8_t order[TP_CFG_STORE_MAX_SLOTS]; /* slots of the items, oldest first */
-    tp_store_slot_t slot[TP_CFG_STORE_MAX_SLOTS];
+    uint32_t magic;      /**< set by tp_store_init */
+    tp_pool_t *pool;     /**< where the items live */
+    uint32_t capacity;   /**< items kept */
+    uint32_t max_pins;   /**< pins allowed at once */
+    uint32_t next_seq;   /**< seq of the next item added */
+    tp_store_stats_t st; /**< counters */
+    tp_lock_t lock;      /**< the port's critical section */
+    uint8_t order[TP_CFG_STORE_MAX_SLOTS]; /**< slots of the items, oldest first */
+    tp_store_slot_t slot[TP_CFG_STORE_MAX_SLOTS]; /**< the slots */
 } tp_store_t;
 
 /** A pinned item: its bytes stay valid until tp_store_put. */
 typedef struct {
-    const uint8_t *data;
-    uint32_t len;
-    uint32_t slot;
-    uint32_t seq;
+    const uint8_t *data; /**< the item's bytes */
+    uint32_t len;        /**< how many */
+    uint32_t slot;       /**< where the store keeps it */
+    uint32_t seq;        /**< which item it was (a stale reference is refused) */
 } tp_store_ref_t;
 
 /** What an add did besides adding (tp_store_load, tp_store_adopt). */
@@ -179,6 +179,9 @@ tp_err_t tp_store_adopt(tp_store_t *s, const char *key, void *block, size_t len,
 /**
  * Pin the item under @p key and describe it in @p ref; its bytes stay valid
  * (even if it is removed, replaced or evicted meanwhile) until tp_store_put.
+ * @param s    store
+ * @param key  the item's key
+ * @param ref  receives the item's bytes and length, and what tp_store_put needs
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG store not initialised, key or ref NULL
  * @retval TP_ERR_NOT_FOUND no such item
@@ -189,6 +192,8 @@ tp_err_t tp_store_get(tp_store_t *s, const char *key, tp_store_ref_t *ref);
 /**
  * Unpin an item pinned by tp_store_get. If it has left the store and this was
  * its last pin, its block is freed. The reference is cleared.
+ * @param s    store
+ * @param ref  a reference filled by tp_store_get
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG store not initialised, ref NULL, or ref not a held pin
  *         (already put, never pinned, or from another store; counted in bad_puts)
@@ -197,6 +202,8 @@ tp_err_t tp_store_put(tp_store_t *s, tp_store_ref_t *ref);
 
 /**
  * Remove the item under @p key (freed now, or at its last pin).
+ * @param s    store
+ * @param key  the item's key
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG store not initialised, key NULL
  * @retval TP_ERR_NOT_FOUND no such item
@@ -205,17 +212,26 @@ tp_err_t tp_store_remove(tp_store_t *s, const char *key);
 
 /**
  * Remove every item (pinned ones are freed at their last pin).
+ * @param s  store
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG store not initialised
  */
 tp_err_t tp_store_clear(tp_store_t *s);
 
-/** Items in the store now (0 for a store not initialised). */
+/**
+ * Items in the store now.
+ * @param s  store
+ * @return the count; 0 for a store not initialised
+ */
 uint32_t tp_store_count(tp_store_t *s);
 
 /**
- * The @p index-th item, oldest first (0 = the next one evicted): its key copied
- * into @p key (NUL-terminated) and its length into @p len (may be NULL).
+ * The @p index-th item, oldest first (0 = the next one evicted).
+ * @param s         store
+ * @param index     0 .. tp_store_count() - 1
+ * @param key       receives the item's key, NUL-terminated
+ * @param key_size  bytes at key
+ * @param len       receives the item's length (may be NULL)
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG store not initialised, key NULL or key_size 0
  * @retval TP_ERR_NOT_FOUND index >= the number of items
@@ -224,11 +240,18 @@ uint32_t tp_store_count(tp_store_t *s);
 tp_err_t tp_store_key_at(tp_store_t *s, uint32_t index, char *key, size_t key_size,
                          uint32_t *len);
 
-/** 1 when an item with @p key is in the store. */
+/**
+ * Whether an item is in the store.
+ * @param s    store
+ * @param key  the key
+ * @return 1 when an item with @p key is in the store, 0 otherwise (and for NULL arguments)
+ */
 int tp_store_contains(tp_store_t *s, const char *key);
 
 /**
  * Copy a consistent snapshot of the counters.
+ * @param s    store
+ * @param out  receives them
  * @retval TP_OK
  * @retval TP_ERR_INVALID_ARG store not initialised or out NULL
  */
