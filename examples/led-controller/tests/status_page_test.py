@@ -156,7 +156,7 @@ def main():
         print(f"status page: {len(seen['app']['tiers'])} tiers, "
               f"{len(seen['app']['counters'])} counters and 8 other figures shown as /health "
               f"reported them; screenshot {shot}")
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGINT)  # (the load test ends its server with SIGTERM)
         out, err = proc.communicate(timeout=60)
     except BaseException:
         proc.kill()
