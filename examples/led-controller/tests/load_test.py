@@ -2,7 +2,7 @@
 """Load and bad-input test of the LED controller's host server, with a real
 WebSocket client (Debian's python3-websockets) on loopback.
 
-    load_test.py SERVER_BINARY PATTERNS_DIR WORK_DIR [--trace FILE] [--scale N]
+    load_test.py SERVER_BINARY PATTERNS_DIR WORK_DIR [--trace FILE] [--scale N] [--no-peak]
 
 Starts the server on a free port with a copy of PATTERNS_DIR, then runs
 concurrent clients: commanders, uploaders (more names than the store holds, so
@@ -325,13 +325,14 @@ def http_get(url):
         return r.read().decode()
 
 
-async def run(port, scale, seed):
+async def run(port, scale, seed, with_peak=True):
     url = f"ws://127.0.0.1:{port}/ws"
     url_http = f"http://127.0.0.1:{port}"
     stats = Stats()
     rng = random.Random(seed)
     base = json.loads(http_get(url_http + "/health"))["app"]
-    stats.peak_blocks = await peak(url, url_http, stats, rng)
+    if with_peak:
+        stats.peak_blocks = await peak(url, url_http, stats, rng)
     names = [f"p{i}" for i in range(STORE_CAPACITY + 6)] + ["rainbow", "chase"]
     stop = asyncio.Event()
     probe = asyncio.create_task(prober(url_http, stats, stop))
@@ -414,6 +415,7 @@ def main():
         trace = args[args.index("--trace") + 1]
     if "--scale" in args:
         scale = int(args[args.index("--scale") + 1])
+    with_peak = "--no-peak" not in args  # only to show what a plan without it misses
     seed = int(os.environ.get("LOAD_SEED", "12"))
     shutil.rmtree(work, ignore_errors=True)
     pdir = work / "patterns"
@@ -429,7 +431,7 @@ def main():
         line = proc.stdout.readline()
         check(line.startswith("listening on 127.0.0.1:"), f"server did not start: {line!r}")
         port = int(line.strip().rsplit(":", 1)[1])
-        stats, load_s, base, _ = asyncio.run(run(port, scale, seed))
+        stats, load_s, base, _ = asyncio.run(run(port, scale, seed, with_peak))
         got = asyncio.run(restore_and_compare(port, patterns, base))
         print(f"load: {stats.sent} messages, {stats.replies} replies, {stats.closes_1009} closes "
               f"1009, {stats.vanished} clients vanished mid-message, {stats.uploaded} uploads "
