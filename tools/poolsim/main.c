@@ -728,27 +728,40 @@ static int cmd_run(opts_t *op)
     return rc;
 }
 
-/* A heap_trace_dump: no free times, so an analysis instead of a replay. */
+/* A heap_trace_dump: no free times, so an analysis instead of a replay. Its
+ * records can still go to --csv (one row each); there is no time series to plot. */
 static int replay_dump(const opts_t *op, ps_reader_t *r)
 {
-    if (op->csv || op->plot) {
+    if (op->plot) {
         fprintf(stderr, "poolsim replay: %s is a heap_trace_dump, which has no free times: there is no "
-                        "time series for --csv or --plot\n", op->trace);
-        return EXIT_INPUT;
+                        "time series to plot (--csv writes its records)\n", op->trace);
+        return EXIT_USAGE;
     }
+    output_t csv;
+    if (out_open(&csv, op->cmd, "CSV", op->csv))
+        return EXIT_INPUT;
+    if (csv.f)
+        ps_report_dump_csv_head(csv.f);
     ps_dump_stats_t st;
     ps_dump_stats_init(&st);
     ps_event_t ev;
     int got;
-    while ((got = ps_reader_next(r, &ev)) > 0)
+    while ((got = ps_reader_next(r, &ev)) > 0) {
         ps_dump_stats_add(&st, &ev);
+        if (csv.f && ev.kind == PS_EV_ALLOC)
+            ps_report_dump_csv_row(csv.f, st.restarts + 1u, &ev);
+    }
     if (got < 0) {
         trace_error("replay", ps_reader_error(r), op->trace);
+        out_discard(&csv);
         return EXIT_INPUT;
     }
-    (void)ps_report_dump(stdout, op->trace, ps_reader_info(r), &st);
-    ps_report_input(stdout, ps_reader_info(r));
-    return 0;
+    FILE *rep = report_stream(op);
+    (void)ps_report_dump(rep, op->trace, ps_reader_info(r), &st);
+    ps_report_input(rep, ps_reader_info(r));
+    if (csv.f && !csv.is_stdout)
+        fprintf(rep, "CSV written to %s (the dump's records)\n", op->csv);
+    return out_close(&csv, op->cmd) ? EXIT_INPUT : 0;
 }
 
 static int cmd_replay(opts_t *op)

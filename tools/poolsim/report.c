@@ -330,6 +330,17 @@ int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_
     return bad;
 }
 
+void ps_report_dump_csv_head(FILE *f)
+{
+    fputs("dump,record,size,address,state\n", f);
+}
+
+void ps_report_dump_csv_row(FILE *f, unsigned dump, const ps_event_t *record)
+{
+    fprintf(f, "%u,%" PRIu64 ",%u,0x%08" PRIx64 ",%s\n", dump, record->t_ns, record->size, record->addr,
+            record->freed ? "freed" : "alive");
+}
+
 int ps_report_dump(FILE *f, const char *name, const ps_trace_info_t *in, const ps_dump_stats_t *s)
 {
     int bad = 0;

@@ -46,6 +46,13 @@ int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_
  * header and summary compared. Returns the number of figures that disagree. */
 int ps_report_dump(FILE *f, const char *name, const ps_trace_info_t *in, const ps_dump_stats_t *s);
 
+/* A heap_trace_dump as CSV, one row per record in the dump's order:
+ * dump (1 for the first dump of the input), record (0-based, as the dump
+ * numbers them), size, address, state ("freed" or "alive"). There is no time
+ * column: a dump records no times. */
+void ps_report_dump_csv_head(FILE *f);
+void ps_report_dump_csv_row(FILE *f, unsigned dump, const ps_event_t *record);
+
 /* The planner's result. */
 void ps_report_plan(FILE *f, const ps_plan_t *plan, const ps_plan_cfg_t *cfg, uint32_t heap_arena);
 

@@ -24,6 +24,10 @@ if(TARGET poolsim)
              COMMAND sh -c "out=$(${ps} replay ${TP_DATA_DIR}/bad_sysview.log 2>&1); rc=$?; \
 echo \"$out\"; [ $rc -eq 1 ] && echo \"$out\" | grep -q 'bad_sysview.log:2:' && \
 ! echo \"$out\" | grep -q verdict")
+    # Every real ESP-IDF output replays (or, a dump, is analysed) with a CSV.
+    add_test(NAME poolsim_real_outputs
+             COMMAND ${CMAKE_COMMAND} -DPOOLSIM=${ps} -DDATA=${TP_DATA_DIR}/esp-idf
+                     -DWORKDIR=${CMAKE_CURRENT_BINARY_DIR} -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/real_outputs.cmake)
     # A heap_trace_dump: analysed (live set, sizes), and it says it cannot replay in time.
     add_test(NAME poolsim_replay_dump COMMAND ${ps} replay ${TP_DATA_DIR}/dump_xtensa.txt)
     set_tests_properties(poolsim_replay_dump PROPERTIES
