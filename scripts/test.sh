@@ -2,7 +2,8 @@
 # Every test of the project: gcc and clang builds at -Werror, the tests plain
 # (gcc, release: NDEBUG), with assertions on (clang), under ASan+UBSan (assertions
 # on) and under TSan, static checks (banned calls, cppcheck,
-# clang-tidy, Kconfig, the ESP-IDF port against its API), the cross builds when
+# clang-tidy, Kconfig, the ESP-IDF port against its API), the API reference
+# (doxygen, warnings are errors), the cross builds when
 # .ci/cross.sh exists, and a bounded fuzz run.
 # Usage: scripts/test.sh            (FUZZ_SECONDS=60 by default)
 set -euo pipefail
@@ -66,6 +67,9 @@ if scripts/check_consumers.sh; then passed=$((passed + 1)); else failed=$((faile
 
 step "the main job installs only [run] and [plot]; runs without gnuplot"
 if scripts/check_run_deps.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
+step "API reference: doxygen over the public headers, warnings are errors"
+if scripts/check_doxygen.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
 if [ -x .ci/cross.sh ]; then
     step "cross builds (Xtensa -Werror, memory budget up to date)"
