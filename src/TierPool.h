@@ -1,6 +1,8 @@
-/*
- * TierPool.h - the Arduino entry header. The Arduino IDE puts only src/ on the
- * include path; the library's headers live in include/.
+/**
+ * @file TierPool.h
+ * The Arduino entry header: the pools and the diagnostics in one include.
+ * The Arduino IDE puts only src/ on the include path; the library's headers
+ * live in include/.
  */
 #ifndef TIERPOOL_ARDUINO_H
 #define TIERPOOL_ARDUINO_H

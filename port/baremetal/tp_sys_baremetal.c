@@ -16,21 +16,19 @@
  */
 #include "../../include/tp_config.h"
 #include "../../include/tp_sys.h"
+#include "include/tp_sys_baremetal.h"
 
 #include <stdint.h>
 
 static uint32_t persist[TP_CFG_PERSIST_BYTES / 4] __attribute__((section(".noinit")));
 static volatile uint64_t now_us;
 
-/* Advance the clock; call from the SysTick (or any periodic) interrupt. */
-void tp_baremetal_tick_us(uint32_t elapsed_us);
 void tp_baremetal_tick_us(uint32_t elapsed_us)
 {
     now_us += elapsed_us;
 }
 
-/* Weak: define it in the application to route the library's log lines. */
-void tp_baremetal_log(int level, const char *line);
+/* Weak: the application's definition wins (tp_sys_baremetal.h). */
 __attribute__((weak)) void tp_baremetal_log(int level, const char *line)
 {
     (void)level;
@@ -133,8 +131,6 @@ void tp_sys_set_fault_handler(tp_fault_fn fn)
     fault_fn = fn;
 }
 
-/* Report a fault from the application's fault handler (task "main"). */
-void tp_baremetal_fault(tp_fault_t fault, uint32_t detail);
 void tp_baremetal_fault(tp_fault_t fault, uint32_t detail)
 {
     const tp_fault_fn fn = fault_fn;
