@@ -164,15 +164,22 @@ tp_track_t *tp_track_of(const tp_pool_t *pool);
  */
 tp_err_t tp_track_on_corrupt(tp_track_t *t, tp_track_corrupt_fn fn, void *user);
 
-/*
- * Event stream sink (NULL stops it). Writes the header line "tpev 2\n" at
- * once, then one line per tracked operation, in tierpool's plain event
- * format (tp_evline.h, docs/event-format.md):
- *   A <time_us> 0x<addr-hex> <size> [task]
- *   F <time_us> 0x<addr-hex> [task]
+/**
+ * Install the event stream sink. Writes the header line "tpev 2\n" at once,
+ * then one line per tracked operation, in tierpool's plain event format
+ * (tp_evline.h, docs/event-format.md):
+ * @code
+ * A <time_us> 0x<addr-hex> <size> [task]
+ * F <time_us> 0x<addr-hex> [task]
+ * @endcode
  * naming the calling task (omitted when it has no name; quoted with escapes
  * when it is not one plain word; up to TP_CFG_TASK_NAME_LEN - 1 bytes).
- * Each call of fn is one whole line. TP_ERR_INVALID_ARG for an unattached t.
+ * Each call of fn is one whole line.
+ * @param t     an attached tracker
+ * @param fn    the sink; NULL stops the stream
+ * @param user  passed to fn
+ * @retval TP_OK               installed (and the header line written)
+ * @retval TP_ERR_INVALID_ARG  t not attached
  */
 tp_err_t tp_track_set_event_sink(tp_track_t *t, tp_track_write_fn fn, void *user);
 
