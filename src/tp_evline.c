@@ -317,7 +317,7 @@ static int parse_quoted(in_t *k, tp_evline_t *ev, char *buf, size_t size, const 
 int tp_evline_parse(const char *line, size_t len, unsigned version, tp_evline_t *ev, char *name_buf,
                     size_t name_size, const char **why)
 {
-    static const char *unused_why;
+    const char *unused_why; /* on the caller's stack: the parser stays reentrant */
     if (why == NULL) {
         why = &unused_why;
     }
