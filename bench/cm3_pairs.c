@@ -31,7 +31,7 @@
 #define PAIRS 20000u /* bench/cm3.sh --trace builds with fewer */
 #endif
 
-static const tp_tier_t tiers[] = {{256, 64}, {1024, 24}, {4096, 12}};
+static const tp_tier_t tiers[] = { { 256, 64 }, { 1024, 24 }, { 4096, 12 } };
 TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(3, 256 * 64 + 1024 * 24 + 4096 * 12, 100));
 static tp_pool_t pool;
 
@@ -73,7 +73,7 @@ static uint32_t ticks(alloc_fn a, free_fn f, size_t size)
 
 int main(void)
 {
-    static const size_t sizes[] = {64, 256, 1000, 4096};
+    static const size_t sizes[] = { 64, 256, 1000, 4096 };
     if (tp_pool_init(&pool, tiers, 3, storage, sizeof storage) != TP_OK) {
         puts("tp_pool_init failed");
         return 1;
@@ -85,14 +85,12 @@ int main(void)
         const uint32_t null_ticks = ticks(null_alloc, null_free, sizes[k]);
         const uint32_t tp_ticks = ticks(tp_alloc, tp_free, sizes[k]);
         /* thousandths of an instruction per pair, in integers */
-        const uint32_t milli = (uint32_t)(((uint64_t)(tp_ticks - null_ticks) * INSNS_PER_TICK *
-                                           1000u) / PAIRS);
+        const uint32_t milli = (uint32_t)(((uint64_t)(tp_ticks - null_ticks) * INSNS_PER_TICK * 1000u) / PAIRS);
         printf("pair %u thread_safe=%d insns %lu.%03lu\n", (unsigned)sizes[k], TP_CFG_THREAD_SAFE,
                (unsigned long)(milli / 1000u), (unsigned long)(milli % 1000u));
     }
     tp_pool_stats_t s;
-    if (tp_pool_get_stats(&pool, &s) != TP_OK || s.blocks_in_use != 0u ||
-        s.allocs != 4u * (PAIRS + 100u)) {
+    if (tp_pool_get_stats(&pool, &s) != TP_OK || s.blocks_in_use != 0u || s.allocs != 4u * (PAIRS + 100u)) {
         puts("statistics do not add up");
         return 1;
     }

@@ -55,8 +55,14 @@ static void tp_reset(void)
         exit(1);
     }
 }
-static void *tp_a(size_t s) { return tp_alloc(&pool, s); }
-static void tp_f(void *p) { (void)tp_free(&pool, p); }
+static void *tp_a(size_t s)
+{
+    return tp_alloc(&pool, s);
+}
+static void tp_f(void *p)
+{
+    (void)tp_free(&pool, p);
+}
 
 /* tracked API (tp_track.h, TP_CFG_TRACKING=1 expands TP_ALLOC to these) */
 static tp_track_t tracker;
@@ -71,24 +77,55 @@ static void tk_reset(void)
         exit(1);
     }
 }
-static void *tk_a(size_t s) { return tp_track_alloc(&pool, s, "bench", 1); }
-static void tk_f(void *p) { (void)tp_track_free(&pool, p, "bench", 2); }
+static void *tk_a(size_t s)
+{
+    return tp_track_alloc(&pool, s, "bench", 1);
+}
+static void tk_f(void *p)
+{
+    (void)tp_track_free(&pool, p, "bench", 2);
+}
 
 /* ---- null allocator: the harness overhead ---- */
 static _Alignas(64) uint8_t null_block[8];
-static void *null_a(size_t s) { (void)s; return null_block; }
-static void null_f(void *p) { (void)p; }
+static void *null_a(size_t s)
+{
+    (void)s;
+    return null_block;
+}
+static void null_f(void *p)
+{
+    (void)p;
+}
 
 #if !BENCH_TS
 /* ---- dlopen'ed jemalloc / mimalloc ---- */
 static alloc_fn je_a, mi_a;
 static free_fn je_f, mi_f;
-static void *je_aw(size_t s) { return je_a(s); }
-static void je_fw(void *p) { je_f(p); }
-static void *mi_aw(size_t s) { return mi_a(s); }
-static void mi_fw(void *p) { mi_f(p); }
-static void *gl_a(size_t s) { return malloc(s); }
-static void gl_f(void *p) { free(p); }
+static void *je_aw(size_t s)
+{
+    return je_a(s);
+}
+static void je_fw(void *p)
+{
+    je_f(p);
+}
+static void *mi_aw(size_t s)
+{
+    return mi_a(s);
+}
+static void mi_fw(void *p)
+{
+    mi_f(p);
+}
+static void *gl_a(size_t s)
+{
+    return malloc(s);
+}
+static void gl_f(void *p)
+{
+    free(p);
+}
 
 static void *sym(const char *lib, const char *name)
 {
@@ -106,11 +143,19 @@ static void *sym(const char *lib, const char *name)
 }
 static void load_libs(void)
 {
-    union { void *p; alloc_fn a; free_fn f; } u;
-    u.p = sym("libjemalloc.so.2", "malloc"); je_a = u.a;
-    u.p = sym("libjemalloc.so.2", "free"); je_f = u.f;
-    u.p = sym("libmimalloc.so.2", "mi_malloc"); mi_a = u.a;
-    u.p = sym("libmimalloc.so.2", "mi_free"); mi_f = u.f;
+    union {
+        void *p;
+        alloc_fn a;
+        free_fn f;
+    } u;
+    u.p = sym("libjemalloc.so.2", "malloc");
+    je_a = u.a;
+    u.p = sym("libjemalloc.so.2", "free");
+    je_f = u.f;
+    u.p = sym("libmimalloc.so.2", "mi_malloc");
+    mi_a = u.a;
+    u.p = sym("libmimalloc.so.2", "mi_free");
+    mi_f = u.f;
 }
 #endif
 
@@ -118,7 +163,8 @@ static allocator_t allocs[8];
 static size_t n_allocs;
 static void setup(int with_null)
 {
-    if (with_null) allocs[n_allocs++] = (allocator_t){ "null", null_a, null_f, NULL };
+    if (with_null)
+        allocs[n_allocs++] = (allocator_t){ "null", null_a, null_f, NULL };
     allocs[n_allocs++] = (allocator_t){ TP_NAME, tp_a, tp_f, tp_reset };
 #if !BENCH_TS
     load_libs();
@@ -160,9 +206,11 @@ static inline size_t mixed_size(void)
 {
     uint32_t r = xorshift32() % 100u;
     uint32_t v = xorshift32();
-    if (r < 60u) return 32u + v % 225u;          /* 32..256 */
-    if (r < 85u) return 257u + v % 768u;         /* 257..1024 */
-    return 1025u + v % 3072u;                    /* 1025..4096 */
+    if (r < 60u)
+        return 32u + v % 225u; /* 32..256 */
+    if (r < 85u)
+        return 257u + v % 768u; /* 257..1024 */
+    return 1025u + v % 3072u;   /* 1025..4096 */
 }
 
 /* One op of the mixed workload: live count random-walks in [0, 80]. */
@@ -187,19 +235,22 @@ static inline void mixed_op(const allocator_t *al)
 
 static void mixed_begin(const allocator_t *al)
 {
-    if (al->reset) al->reset();
+    if (al->reset)
+        al->reset();
     rng = 2463534242u;
     n_live = 0;
     mixed_failed = 0;
 }
 static void mixed_end(const allocator_t *al)
 {
-    while (n_live) al->f(live[--n_live]);
+    while (n_live)
+        al->f(live[--n_live]);
 }
 
 static NOINLINE void mixed_loop(const allocator_t *al, uint32_t n)
 {
-    for (uint32_t i = 0; i < n; i++) mixed_op(al);
+    for (uint32_t i = 0; i < n; i++)
+        mixed_op(al);
 }
 
 static const size_t sizes[] = { 64, 256, 1000, 4096 };
@@ -217,7 +268,8 @@ static void run_cg(void)
     for (size_t i = 0; i < n_allocs; i++) {
         const allocator_t *al = &allocs[i];
         for (size_t s = 0; s < 4; s++) {
-            if (al->reset) al->reset();
+            if (al->reset)
+                al->reset();
             pair_loop(al, sizes[s], 1000); /* warm up: first use of a size class */
             CALLGRIND_ZERO_STATS;
             CALLGRIND_TOGGLE_COLLECT;
@@ -231,8 +283,7 @@ static void run_cg(void)
         CALLGRIND_TOGGLE_COLLECT;
         mixed_loop(al, N_MIXED);
         CALLGRIND_TOGGLE_COLLECT;
-        snprintf(label, sizeof label, "mixed %s failed=%llu n=%u", al->name,
-                 (unsigned long long)mixed_failed, N_MIXED);
+        snprintf(label, sizeof label, "mixed %s failed=%llu n=%u", al->name, (unsigned long long)mixed_failed, N_MIXED);
         dump(label);
         mixed_end(al);
     }
@@ -272,22 +323,31 @@ static void run_cg(void)
      * fallback counted, the tier's free list emptied, peak raised */
     for (int k = 0; k < K; k++) {
         tp_reset();
-        for (int j = 0; j < 64; j++) (void)tp_alloc(&pool, 256);
-        for (int j = 0; j < 24; j++) (void)tp_alloc(&pool, 1024);
-        for (int j = 0; j < 11; j++) (void)tp_alloc(&pool, 4096);
+        for (int j = 0; j < 64; j++)
+            (void)tp_alloc(&pool, 256);
+        for (int j = 0; j < 24; j++)
+            (void)tp_alloc(&pool, 1024);
+        for (int j = 0; j < 11; j++)
+            (void)tp_alloc(&pool, 4096);
         CALLGRIND_TOGGLE_COLLECT;
         sink = tp_alloc(&pool, 64);
         CALLGRIND_TOGGLE_COLLECT;
-        if (sink == NULL) { fprintf(stderr, "worst alloc failed\n"); exit(1); }
+        if (sink == NULL) {
+            fprintf(stderr, "worst alloc failed\n");
+            exit(1);
+        }
     }
     snprintf(label, sizeof label, "single alloc-fallback-all %s n=%d", TP_NAME, K);
     dump(label);
     /* (a') every tier full: falls back through all and fails */
     for (int k = 0; k < K; k++) {
         tp_reset();
-        for (int j = 0; j < 64; j++) (void)tp_alloc(&pool, 256);
-        for (int j = 0; j < 24; j++) (void)tp_alloc(&pool, 1024);
-        for (int j = 0; j < 12; j++) (void)tp_alloc(&pool, 4096);
+        for (int j = 0; j < 64; j++)
+            (void)tp_alloc(&pool, 256);
+        for (int j = 0; j < 24; j++)
+            (void)tp_alloc(&pool, 1024);
+        for (int j = 0; j < 12; j++)
+            (void)tp_alloc(&pool, 4096);
         CALLGRIND_TOGGLE_COLLECT;
         sink = tp_alloc(&pool, 64);
         CALLGRIND_TOGGLE_COLLECT;
@@ -332,8 +392,14 @@ static void many_reset(void)
         exit(1);
     }
 }
-static void *many_a(size_t s) { return tp_alloc(&pool_many, s); }
-static void many_f(void *p) { (void)tp_free(&pool_many, p); }
+static void *many_a(size_t s)
+{
+    return tp_alloc(&pool_many, s);
+}
+static void many_f(void *p)
+{
+    (void)tp_free(&pool_many, p);
+}
 
 /* ---- direct mode: --toggle-collect=tp_alloc/tp_free, library only ---- */
 static void run_direct(void)
@@ -361,8 +427,8 @@ static void run_direct(void)
     mixed_begin(&al);
     CALLGRIND_ZERO_STATS;
     mixed_loop(&al, N_MIXED);
-    snprintf(label, sizeof label, "directmixed %s failed=%llu n=%u", al.name,
-             (unsigned long long)mixed_failed, N_MIXED);
+    snprintf(label, sizeof label, "directmixed %s failed=%llu n=%u", al.name, (unsigned long long)mixed_failed,
+             N_MIXED);
     dump(label);
     mixed_end(&al);
 }
@@ -413,7 +479,8 @@ static void run_time(void)
     for (size_t i = 0; i < n_allocs; i++) {
         const allocator_t *al = &allocs[i];
         for (size_t s = 0; s < 4; s++) {
-            if (al->reset) al->reset();
+            if (al->reset)
+                al->reset();
             pair_loop(al, sizes[s], 10000);
             for (int r = 0; r < REPS; r++) {
                 double t0 = now_ns();
@@ -438,10 +505,14 @@ static void run_time(void)
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "time";
-    if (!strcmp(mode, "cg")) run_cg();
-    else if (!strcmp(mode, "direct")) run_direct();
-    else if (!strcmp(mode, "worstops")) run_worstops();
-    else if (!strcmp(mode, "time")) run_time();
+    if (!strcmp(mode, "cg"))
+        run_cg();
+    else if (!strcmp(mode, "direct"))
+        run_direct();
+    else if (!strcmp(mode, "worstops"))
+        run_worstops();
+    else if (!strcmp(mode, "time"))
+        run_time();
     else {
         fprintf(stderr, "usage: %s cg|direct|worstops|time\n", argv[0]);
         return 2;

@@ -14,10 +14,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const tp_tier_t tiers[] = {{16, 4}, {64, 4}, {256, 4}, {1024, 2}};
+static const tp_tier_t tiers[] = { { 16, 4 }, { 64, 4 }, { 256, 4 }, { 1024, 2 } };
 TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(4, 16 * 4 + 64 * 4 + 256 * 4 + 1024 * 2, 14));
 
-#define CHECK(c) do { if (!(c)) __builtin_trap(); } while (0)
+#define CHECK(c)              \
+    do {                      \
+        if (!(c))             \
+            __builtin_trap(); \
+    } while (0)
 
 static uint32_t smallest_block(uint32_t need)
 {
@@ -45,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static tp_pool_t pool;
     static uint8_t model[1024];
     CHECK(tp_pool_init(&pool, tiers, 4, storage, sizeof storage) == TP_OK);
-    input_t in = {data, size, 0};
+    input_t in = { data, size, 0 };
     const uint32_t limit = 1u + ((next(&in) << 8 | next(&in)) % 1100u); /* sometimes above the largest block */
     tp_frame_t f;
     CHECK(tp_frame_init(&f, &pool, limit) == TP_OK);
@@ -118,8 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(got == want);
             if (want == TP_FRAME_COMPLETE) {
                 CHECK(tp_frame_len(&f) == len);
-                CHECK(len == 0u ? tp_frame_data(&f) == NULL
-                                : memcmp(tp_frame_data(&f), model, len) == 0);
+                CHECK(len == 0u ? tp_frame_data(&f) == NULL : memcmp(tp_frame_data(&f), model, len) == 0);
                 CHECK(len <= limit);
             } else {
                 CHECK(tp_frame_len(&f) == 0u && tp_frame_data(&f) == NULL);

@@ -111,22 +111,22 @@ const char *tp_tiers_rule_text(tp_tiers_rule_t rule);
  * tier and stop at the zeroed entry after the last tier.
  */
 typedef struct {
-    size_t fit_key;         /**< 0 - block_size; 0 after the last tier */
-    uintptr_t end_key;      /**< ~(address of the tier's last byte); 0 after the last tier */
-    uint8_t *base;          /**< first block */
-    uintptr_t inverse;      /**< inverse of block_size's odd factor modulo 2^(bits of uintptr_t) */
-    uint16_t *link;         /**< block_count entries */
-    uint32_t shift;         /**< trailing zero bits of block_size */
-    uint32_t block_count;   /**< blocks in the tier */
-    uint32_t free_count;    /**< blocks on the free list */
-    uint32_t head;          /**< first free block, TP_LINK_END when none */
-    uint32_t reserve;       /**< blocks only tp_alloc_critical may take */
-    uint32_t low_water;     /**< least free_count since init or reset: peak = count - low_water */
-    uint32_t block_size;    /**< bytes per block */
-    uint32_t first_index;   /**< index of this tier's block 0 among all blocks of the pool */
-    uint32_t failed;        /**< requests best fitting this tier that got NULL (saturating) */
-    uint32_t fallbacks;     /**< requests best fitting this tier served by a larger one (saturating) */
-    uint64_t frees;         /**< blocks of this tier returned */
+    size_t fit_key;           /**< 0 - block_size; 0 after the last tier */
+    uintptr_t end_key;        /**< ~(address of the tier's last byte); 0 after the last tier */
+    uint8_t *base;            /**< first block */
+    uintptr_t inverse;        /**< inverse of block_size's odd factor modulo 2^(bits of uintptr_t) */
+    uint16_t *link;           /**< block_count entries */
+    uint32_t shift;           /**< trailing zero bits of block_size */
+    uint32_t block_count;     /**< blocks in the tier */
+    uint32_t free_count;      /**< blocks on the free list */
+    uint32_t head;            /**< first free block, TP_LINK_END when none */
+    uint32_t reserve;         /**< blocks only tp_alloc_critical may take */
+    uint32_t low_water;       /**< least free_count since init or reset: peak = count - low_water */
+    uint32_t block_size;      /**< bytes per block */
+    uint32_t first_index;     /**< index of this tier's block 0 among all blocks of the pool */
+    uint32_t failed;          /**< requests best fitting this tier that got NULL (saturating) */
+    uint32_t fallbacks;       /**< requests best fitting this tier served by a larger one (saturating) */
+    uint64_t frees;           /**< blocks of this tier returned */
     uint64_t bytes_requested; /**< sum of sizes asked for, over requests this tier served */
 } tp_tier_state_t;
 
@@ -174,24 +174,24 @@ typedef struct {
 
 /** Statistics of a pool: per tier and totals. */
 typedef struct {
-    uint32_t n_tiers;          /**< tiers in use; tier[0 .. n_tiers - 1] are valid */
+    uint32_t n_tiers;                       /**< tiers in use; tier[0 .. n_tiers - 1] are valid */
     tp_tier_stats_t tier[TP_CFG_MAX_TIERS]; /**< per tier */
-    uint32_t total_blocks;     /**< blocks of all tiers */
-    uint32_t blocks_in_use;    /**< blocks handed out now */
-    uint64_t bytes_total;      /**< sum of block_size * block_count */
-    uint64_t bytes_in_use;     /**< sum of block_size * in_use */
-    uint64_t allocs;           /**< blocks handed out since init */
-    uint64_t frees;            /**< blocks returned since init */
-    uint32_t failed;           /**< failed tier requests + oversize requests (saturating) */
-    uint32_t fallbacks;        /**< requests served by a larger tier than the best fit (saturating) */
-    uint64_t bytes_requested;  /**< sum of the sizes of served requests */
-    uint64_t bytes_handed_out; /**< sum of the block sizes handed out */
-    uint32_t zero_requests;    /**< tp_alloc(pool, 0) calls (saturating) */
-    uint32_t oversize_requests;/**< requests above the largest tier (saturating) */
-    uint32_t foreign_frees;    /**< frees of pointers outside every tier (saturating) */
-    uint32_t bad_frees;        /**< frees of pointers inside a block (saturating) */
-    uint32_t double_frees;     /**< frees of free blocks (saturating) */
-    uint32_t largest_allocatable; /**< exact: biggest size tp_alloc would serve right now */
+    uint32_t total_blocks;                  /**< blocks of all tiers */
+    uint32_t blocks_in_use;                 /**< blocks handed out now */
+    uint64_t bytes_total;                   /**< sum of block_size * block_count */
+    uint64_t bytes_in_use;                  /**< sum of block_size * in_use */
+    uint64_t allocs;                        /**< blocks handed out since init */
+    uint64_t frees;                         /**< blocks returned since init */
+    uint32_t failed;                        /**< failed tier requests + oversize requests (saturating) */
+    uint32_t fallbacks;                     /**< requests served by a larger tier than the best fit (saturating) */
+    uint64_t bytes_requested;               /**< sum of the sizes of served requests */
+    uint64_t bytes_handed_out;              /**< sum of the block sizes handed out */
+    uint32_t zero_requests;                 /**< tp_alloc(pool, 0) calls (saturating) */
+    uint32_t oversize_requests;             /**< requests above the largest tier (saturating) */
+    uint32_t foreign_frees;                 /**< frees of pointers outside every tier (saturating) */
+    uint32_t bad_frees;                     /**< frees of pointers inside a block (saturating) */
+    uint32_t double_frees;                  /**< frees of free blocks (saturating) */
+    uint32_t largest_allocatable;           /**< exact: biggest size tp_alloc would serve right now */
 } tp_pool_stats_t;
 
 /**
@@ -212,14 +212,13 @@ size_t tp_pool_storage_size(const tp_tier_t *tiers, size_t n_tiers);
  *   TP_POOL_STORAGE_DEFINE(my_storage, TP_POOL_STORAGE_BOUND(3, 64*256+24*1024, 88));
  */
 #define TP_POOL_STORAGE_BOUND(n_tiers, block_bytes, total_blocks) \
-    ((size_t)(block_bytes) + (size_t)(n_tiers) * 64u + 2u * (size_t)(total_blocks) + 4u)
+    ((size_t)(block_bytes) + (size_t)(n_tiers)*64u + 2u * (size_t)(total_blocks) + 4u)
 
 /** The exact bookkeeping bytes (tp_pool_meta_bytes) for total_blocks blocks. */
-#define TP_POOL_META_BYTES(total_blocks) (((size_t)(total_blocks) * 2u + 3u) & ~(size_t)3u)
+#define TP_POOL_META_BYTES(total_blocks) (((size_t)(total_blocks)*2u + 3u) & ~(size_t)3u)
 
 /** Defines a static byte array aligned to TP_CFG_STORAGE_ALIGN. */
-#define TP_POOL_STORAGE_DEFINE(name, bytes) \
-    TP_ALIGNAS(TP_CFG_STORAGE_ALIGN) static uint8_t name[(bytes)]
+#define TP_POOL_STORAGE_DEFINE(name, bytes) TP_ALIGNAS(TP_CFG_STORAGE_ALIGN) static uint8_t name[(bytes)]
 
 /**
  * @brief Initialise a pool over one piece of storage.
@@ -242,8 +241,7 @@ size_t tp_pool_storage_size(const tp_tier_t *tiers, size_t n_tiers);
  * @retval TP_ERR_INVALID_ARG pool or storage NULL; a tier list tp_tiers_check
  *         refuses; storage misaligned (not a multiple of 4) or too small
  */
-tp_err_t tp_pool_init(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
-                      void *storage, size_t storage_size);
+tp_err_t tp_pool_init(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers, void *storage, size_t storage_size);
 
 /**
  * @brief As tp_pool_init, with the blocks and the bookkeeping in separate
@@ -258,9 +256,8 @@ tp_err_t tp_pool_init(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
  * @retval TP_OK initialised
  * @retval TP_ERR_INVALID_ARG as tp_pool_init, or the two regions overlap
  */
-tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
-                            void *block_storage, size_t block_storage_size,
-                            uint32_t *meta_storage, size_t meta_storage_size);
+tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers, void *block_storage,
+                            size_t block_storage_size, uint32_t *meta_storage, size_t meta_storage_size);
 
 /**
  * @brief Bytes of block storage a configuration needs (tp_pool_init_split).
@@ -433,11 +430,11 @@ const char *tp_check_rule_text(tp_check_rule_t rule);
  * [0, total_blocks): tier 0's blocks first.
  */
 typedef struct {
-    uint32_t tier;        /**< tier index */
-    uint32_t index;       /**< pool-wide block index */
-    uint32_t block_size;  /**< bytes per block of the tier */
-    uint8_t *start;       /**< the block's first byte */
-    int live;             /**< 1 when allocated */
+    uint32_t tier;       /**< tier index */
+    uint32_t index;      /**< pool-wide block index */
+    uint32_t block_size; /**< bytes per block of the tier */
+    uint8_t *start;      /**< the block's first byte */
+    int live;            /**< 1 when allocated */
 } tp_block_info_t;
 
 /**

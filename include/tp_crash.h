@@ -73,23 +73,23 @@ typedef struct {
 
 /** The record as stored. All fields are 32-bit words or bytes: no padding. */
 typedef struct {
-    uint32_t magic;         /**< TP_CRASH_MAGIC, written last */
-    uint32_t version;       /**< TP_CRASH_VERSION */
-    uint32_t size;          /**< sizeof(tp_crash_record_t) */
-    uint32_t crc;           /**< CRC-32 of the record with crc = 0 and magic = TP_CRASH_MAGIC */
-    uint32_t reason;        /**< a tp_crash_reason_t */
-    uint32_t detail;        /**< see tp_crash_reason_t */
-    uint32_t time_us_lo;    /**< tp_sys_time_us when written, low word */
-    uint32_t time_us_hi;    /**< and high word */
-    uint32_t heap_free;     /**< tp_sys_heap_free(TP_MEM_INTERNAL) when written */
-    uint32_t heap_largest;  /**< largest free block last seen by the health monitor (0 if none) */
-    uint32_t heap_min_free; /**< low-water mark of free heap last seen by the monitor */
-    uint32_t frag_pct;      /**< fragmentation last computed by the monitor, % */
-    char task[TP_CFG_TASK_NAME_LEN]; /**< task name, NUL-terminated, truncated if longer */
-    uint32_t n_pools;       /**< pools snapshotted (<= TP_CFG_CRASH_POOLS) */
+    uint32_t magic;                           /**< TP_CRASH_MAGIC, written last */
+    uint32_t version;                         /**< TP_CRASH_VERSION */
+    uint32_t size;                            /**< sizeof(tp_crash_record_t) */
+    uint32_t crc;                             /**< CRC-32 of the record with crc = 0 and magic = TP_CRASH_MAGIC */
+    uint32_t reason;                          /**< a tp_crash_reason_t */
+    uint32_t detail;                          /**< see tp_crash_reason_t */
+    uint32_t time_us_lo;                      /**< tp_sys_time_us when written, low word */
+    uint32_t time_us_hi;                      /**< and high word */
+    uint32_t heap_free;                       /**< tp_sys_heap_free(TP_MEM_INTERNAL) when written */
+    uint32_t heap_largest;                    /**< largest free block last seen by the health monitor (0 if none) */
+    uint32_t heap_min_free;                   /**< low-water mark of free heap last seen by the monitor */
+    uint32_t frag_pct;                        /**< fragmentation last computed by the monitor, % */
+    char task[TP_CFG_TASK_NAME_LEN];          /**< task name, NUL-terminated, truncated if longer */
+    uint32_t n_pools;                         /**< pools snapshotted (<= TP_CFG_CRASH_POOLS) */
     tp_crash_pool_t pool[TP_CFG_CRASH_POOLS]; /**< their occupancy */
-    uint32_t n_ops;         /**< operations ever noted (the ring holds the last ones) */
-    tp_crash_op_t ops[TP_CFG_CRASH_OPS]; /**< oldest first; min(n_ops, TP_CFG_CRASH_OPS) valid */
+    uint32_t n_ops;                           /**< operations ever noted (the ring holds the last ones) */
+    tp_crash_op_t ops[TP_CFG_CRASH_OPS];      /**< oldest first; min(n_ops, TP_CFG_CRASH_OPS) valid */
 } tp_crash_record_t;
 
 /**

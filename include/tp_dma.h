@@ -42,12 +42,10 @@ extern "C" {
 #endif
 
 /** Bytes one buffer of @p size bytes takes: size rounded up to TP_CFG_DMA_ALIGN. */
-#define TP_DMA_BUFFER_BYTES(size) \
-    (((size_t)(size) + (TP_CFG_DMA_ALIGN - 1u)) & ~(size_t)(TP_CFG_DMA_ALIGN - 1u))
+#define TP_DMA_BUFFER_BYTES(size) (((size_t)(size) + (TP_CFG_DMA_ALIGN - 1u)) & ~(size_t)(TP_CFG_DMA_ALIGN - 1u))
 
 /** Storage for @p count slots of @p size-byte buffers (@p pairs 1: TX/RX pairs). */
-#define TP_DMA_STORAGE_BYTES(count, size, pairs) \
-    ((size_t)(count) * ((pairs) ? 2u : 1u) * TP_DMA_BUFFER_BYTES(size))
+#define TP_DMA_STORAGE_BYTES(count, size, pairs) ((size_t)(count) * ((pairs) ? 2u : 1u) * TP_DMA_BUFFER_BYTES(size))
 
 /** A static, suitably aligned storage array for a set (host, or internal RAM on a target). */
 #define TP_DMA_STORAGE_DEFINE(name, count, size, pairs) \
@@ -62,29 +60,29 @@ typedef struct {
 
 /** Counters and state of a set (tp_dma_stats). */
 typedef struct {
-    uint32_t count;           /**< slots */
-    uint32_t in_use;          /**< slots handed out now */
-    uint32_t peak_in_use;     /**< most slots handed out at once */
-    uint32_t acquired;        /**< successful tp_dma_acquire calls */
-    uint32_t released;        /**< successful tp_dma_release calls */
-    uint32_t exhausted;       /**< tp_dma_acquire calls refused: every slot handed out */
-    uint32_t foreign;         /**< releases of a pointer outside the storage */
-    uint32_t interior;        /**< releases of a pointer inside a slot but not its TX start */
-    uint32_t double_release;  /**< releases of a slot that was free */
+    uint32_t count;          /**< slots */
+    uint32_t in_use;         /**< slots handed out now */
+    uint32_t peak_in_use;    /**< most slots handed out at once */
+    uint32_t acquired;       /**< successful tp_dma_acquire calls */
+    uint32_t released;       /**< successful tp_dma_release calls */
+    uint32_t exhausted;      /**< tp_dma_acquire calls refused: every slot handed out */
+    uint32_t foreign;        /**< releases of a pointer outside the storage */
+    uint32_t interior;       /**< releases of a pointer inside a slot but not its TX start */
+    uint32_t double_release; /**< releases of a slot that was free */
 } tp_dma_stats_t;
 
 /** A set. Caller storage; initialise with tp_dma_init. */
 typedef struct {
-    uint32_t magic;      /**< set by tp_dma_init */
-    uint8_t *base;       /**< the storage */
-    uint32_t count;      /**< slots */
-    uint32_t size;       /**< usable bytes per buffer */
-    uint32_t buf_bytes;  /**< TP_DMA_BUFFER_BYTES(size) */
-    uint32_t stride;     /**< bytes per slot: buf_bytes, or 2 * buf_bytes with pairs */
-    uint32_t pairs;      /**< 1: TX/RX pairs */
-    uint32_t free_mask;  /**< bit i set: slot i is free */
-    tp_dma_stats_t st;   /**< counters */
-    tp_lock_t lock;      /**< the port's critical section */
+    uint32_t magic;     /**< set by tp_dma_init */
+    uint8_t *base;      /**< the storage */
+    uint32_t count;     /**< slots */
+    uint32_t size;      /**< usable bytes per buffer */
+    uint32_t buf_bytes; /**< TP_DMA_BUFFER_BYTES(size) */
+    uint32_t stride;    /**< bytes per slot: buf_bytes, or 2 * buf_bytes with pairs */
+    uint32_t pairs;     /**< 1: TX/RX pairs */
+    uint32_t free_mask; /**< bit i set: slot i is free */
+    tp_dma_stats_t st;  /**< counters */
+    tp_lock_t lock;     /**< the port's critical section */
 } tp_dma_set_t;
 
 /**
@@ -99,8 +97,7 @@ typedef struct {
  * @retval TP_ERR_INVALID_ARG NULL set or storage, misaligned storage, count or size out of
  *         range, pairs not 0/1, storage too small (set unchanged)
  */
-tp_err_t tp_dma_init(tp_dma_set_t *set, void *storage, size_t storage_size, uint32_t count,
-                     uint32_t size, int pairs);
+tp_err_t tp_dma_init(tp_dma_set_t *set, void *storage, size_t storage_size, uint32_t count, uint32_t size, int pairs);
 
 /**
  * Hand out a free slot (the lowest-numbered one).

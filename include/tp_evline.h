@@ -105,8 +105,8 @@ unsigned tp_evline_header_version(const char *line, size_t len);
  * @retval TP_EVLINE_MALFORMED  looks like an event but is not one
  * @isr
  */
-int tp_evline_parse(const char *line, size_t len, unsigned version, tp_evline_t *ev, char *name_buf,
-                    size_t name_size, const char **why);
+int tp_evline_parse(const char *line, size_t len, unsigned version, tp_evline_t *ev, char *name_buf, size_t name_size,
+                    const char **why);
 
 #ifdef __cplusplus
 }

@@ -48,10 +48,7 @@ extern "C" {
 #endif
 
 /** What a message is, as the transport says it (WebSocket text or binary). */
-typedef enum {
-    TP_FRAME_TEXT = 1,
-    TP_FRAME_BINARY = 2
-} tp_frame_type_t;
+typedef enum { TP_FRAME_TEXT = 1, TP_FRAME_BINARY = 2 } tp_frame_type_t;
 
 /** What tp_frame_feed did with a piece. */
 typedef enum {
@@ -68,21 +65,21 @@ typedef enum {
 
 /** Intake state. Caller storage; read it only through the functions below. */
 typedef struct {
-    uint32_t magic;     /**< set by tp_frame_init */
-    tp_pool_t *pool;    /**< where messages are assembled */
-    uint32_t limit;     /**< longest message accepted, bytes */
-    uint8_t *block;     /**< the message's pool block, NULL when none */
-    uint32_t cap;       /**< usable bytes of block */
-    uint32_t len;       /**< bytes assembled */
-    uint8_t type;       /**< tp_frame_type_t of the open message */
-    uint8_t state;      /**< idle, assembling, complete */
-    uint8_t pad[2];     /**< unused */
-    uint32_t messages;  /**< messages completed since tp_frame_init */
-    uint32_t too_big;   /**< refused with TP_FRAME_TOO_BIG */
-    uint32_t no_mem;    /**< refused with TP_FRAME_NO_MEM */
-    uint32_t sequence;  /**< refused with TP_FRAME_SEQUENCE */
-    uint32_t dropped;   /**< messages released by tp_frame_reset before they were complete */
-    uint32_t moves;     /**< times a message moved to a larger block */
+    uint32_t magic;    /**< set by tp_frame_init */
+    tp_pool_t *pool;   /**< where messages are assembled */
+    uint32_t limit;    /**< longest message accepted, bytes */
+    uint8_t *block;    /**< the message's pool block, NULL when none */
+    uint32_t cap;      /**< usable bytes of block */
+    uint32_t len;      /**< bytes assembled */
+    uint8_t type;      /**< tp_frame_type_t of the open message */
+    uint8_t state;     /**< idle, assembling, complete */
+    uint8_t pad[2];    /**< unused */
+    uint32_t messages; /**< messages completed since tp_frame_init */
+    uint32_t too_big;  /**< refused with TP_FRAME_TOO_BIG */
+    uint32_t no_mem;   /**< refused with TP_FRAME_NO_MEM */
+    uint32_t sequence; /**< refused with TP_FRAME_SEQUENCE */
+    uint32_t dropped;  /**< messages released by tp_frame_reset before they were complete */
+    uint32_t moves;    /**< times a message moved to a larger block */
 } tp_frame_t;
 
 /**
@@ -118,8 +115,8 @@ tp_err_t tp_frame_init(tp_frame_t *f, tp_pool_t *pool, uint32_t limit);
  * After a refusal the transport ends the connection (tp_frame_close_code): the rest
  * of a refused message would be refused again as TP_FRAME_SEQUENCE.
  */
-tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void *data, size_t len,
-                                size_t more, int first, int final);
+tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void *data, size_t len, size_t more,
+                                int first, int final);
 
 /**
  * The complete message's bytes (a pool block), valid until tp_frame_reset or

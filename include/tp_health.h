@@ -85,18 +85,20 @@ typedef enum {
  * defaults there are the seed's values).
  */
 typedef struct {
-    uint32_t frag_warn_pct;       /**< [TP_CFG_HEALTH_FRAG_WARN_PCT] warning at or above, % */
-    uint32_t frag_crit_pct;       /**< [TP_CFG_HEALTH_FRAG_CRIT_PCT] critical at or above, % */
-    int frag_relative;            /**< [TP_CFG_HEALTH_FRAG_RELATIVE] 1: thresholds apply to frag - baseline frag */
-    uint32_t free_warn_bytes;     /**< [TP_CFG_HEALTH_FREE_WARN_KB] warning below */
-    uint32_t free_crit_bytes;     /**< [TP_CFG_HEALTH_FREE_CRIT_KB] critical below */
-    uint32_t block_warn_bytes;    /**< [TP_CFG_HEALTH_BLOCK_TARGET_KB] warning below (the seed's target: largest block above 16 KB) */
-    uint32_t block_crit_bytes;    /**< [TP_CFG_HEALTH_BLOCK_CRIT_KB] critical below */
-    uint32_t pool_warn_pct;       /**< [TP_CFG_HEALTH_POOL_WARN_PCT] warning at or above, % */
-    uint32_t pool_crit_pct;       /**< [TP_CFG_HEALTH_POOL_CRIT_PCT] critical at or above, % */
-    uint32_t hyst_pct;            /**< [TP_CFG_HEALTH_HYST_PCT] margin to leave a state, percentage points */
-    uint32_t hyst_bytes;          /**< [TP_CFG_HEALTH_HYST_KB] margin to leave a state, bytes */
-    uint32_t largest_interval_us; /**< [TP_CFG_HEALTH_LARGEST_INTERVAL_MS] minimum time between two largest-block queries */
+    uint32_t frag_warn_pct;   /**< [TP_CFG_HEALTH_FRAG_WARN_PCT] warning at or above, % */
+    uint32_t frag_crit_pct;   /**< [TP_CFG_HEALTH_FRAG_CRIT_PCT] critical at or above, % */
+    int frag_relative;        /**< [TP_CFG_HEALTH_FRAG_RELATIVE] 1: thresholds apply to frag - baseline frag */
+    uint32_t free_warn_bytes; /**< [TP_CFG_HEALTH_FREE_WARN_KB] warning below */
+    uint32_t free_crit_bytes; /**< [TP_CFG_HEALTH_FREE_CRIT_KB] critical below */
+    uint32_t
+        block_warn_bytes; /**< [TP_CFG_HEALTH_BLOCK_TARGET_KB] warning below (the seed's target: largest block above 16 KB) */
+    uint32_t block_crit_bytes; /**< [TP_CFG_HEALTH_BLOCK_CRIT_KB] critical below */
+    uint32_t pool_warn_pct;    /**< [TP_CFG_HEALTH_POOL_WARN_PCT] warning at or above, % */
+    uint32_t pool_crit_pct;    /**< [TP_CFG_HEALTH_POOL_CRIT_PCT] critical at or above, % */
+    uint32_t hyst_pct;         /**< [TP_CFG_HEALTH_HYST_PCT] margin to leave a state, percentage points */
+    uint32_t hyst_bytes;       /**< [TP_CFG_HEALTH_HYST_KB] margin to leave a state, bytes */
+    uint32_t
+        largest_interval_us; /**< [TP_CFG_HEALTH_LARGEST_INTERVAL_MS] minimum time between two largest-block queries */
 } tp_health_config_t;
 
 /** Policy: log the heap state (error level) when fragmentation turns critical. */
@@ -140,8 +142,8 @@ typedef struct {
  * @param value   the value compared (tp_health_t.value)
  * @param user    what tp_health_on_change was given
  */
-typedef void (*tp_health_change_fn)(tp_health_metric_t metric, tp_health_state_t from,
-                                    tp_health_state_t to, uint32_t value, void *user);
+typedef void (*tp_health_change_fn)(tp_health_metric_t metric, tp_health_state_t from, tp_health_state_t to,
+                                    uint32_t value, void *user);
 
 /** What a poll saw. */
 typedef struct {
@@ -168,24 +170,24 @@ typedef struct {
 
 /** The monitor. Caller storage; the fields are read-only for the application. */
 typedef struct {
-    uint32_t magic;                           /**< set by tp_health_init */
-    tp_health_config_t cfg;                   /**< thresholds */
-    tp_health_policy_t policy;                /**< policies */
-    tp_health_change_fn on_change;            /**< transition callback, or NULL */
-    void *change_user;                        /**< passed to on_change */
+    uint32_t magic;                              /**< set by tp_health_init */
+    tp_health_config_t cfg;                      /**< thresholds */
+    tp_health_policy_t policy;                   /**< policies */
+    tp_health_change_fn on_change;               /**< transition callback, or NULL */
+    void *change_user;                           /**< passed to on_change */
     tp_health_pool_t pools[TP_CFG_HEALTH_POOLS]; /**< watched pools */
-    uint32_t n_pools;                         /**< how many */
-    tp_health_state_t state[TP_METRIC_COUNT]; /**< state of each metric */
-    uint32_t value[TP_METRIC_COUNT];          /**< value compared for each metric */
-    tp_health_snapshot_t snap;                /**< the last poll */
-    tp_health_snapshot_t baseline;            /**< the boot baseline */
-    int have_baseline;                        /**< 1 once the baseline is taken */
-    int have_largest;                         /**< 1 once the largest block was queried */
-    uint64_t last_largest_us;                 /**< time of the last largest-block query */
-    uint32_t polls;                           /**< polls so far */
-    uint32_t largest_queries;                 /**< largest-block queries so far */
-    int shedding;                             /**< 1 while TP_POLICY_POOL_SHED holds reserves */
-    uint32_t transitions;                     /**< state changes so far */
+    uint32_t n_pools;                            /**< how many */
+    tp_health_state_t state[TP_METRIC_COUNT];    /**< state of each metric */
+    uint32_t value[TP_METRIC_COUNT];             /**< value compared for each metric */
+    tp_health_snapshot_t snap;                   /**< the last poll */
+    tp_health_snapshot_t baseline;               /**< the boot baseline */
+    int have_baseline;                           /**< 1 once the baseline is taken */
+    int have_largest;                            /**< 1 once the largest block was queried */
+    uint64_t last_largest_us;                    /**< time of the last largest-block query */
+    uint32_t polls;                              /**< polls so far */
+    uint32_t largest_queries;                    /**< largest-block queries so far */
+    int shedding;                                /**< 1 while TP_POLICY_POOL_SHED holds reserves */
+    uint32_t transitions;                        /**< state changes so far */
 } tp_health_t;
 
 /**

@@ -51,12 +51,12 @@ extern "C" {
 
 /** Counters (tp_ledbuf_stats). */
 typedef struct {
-    uint32_t rendered;   /**< frames finished with tp_ledbuf_render_end */
-    uint32_t shown;      /**< transfers that started a new frame (a swap) */
-    uint32_t repeated;   /**< transfers that sent the front again: no new frame was ready */
-    uint32_t dropped;    /**< ready frames rendered over before any transfer took them */
-    uint32_t busy;       /**< tp_ledbuf_tx_begin calls refused: a transfer was running */
-    uint32_t misuse;     /**< calls out of order (render_end without begin, tx_done without
+    uint32_t rendered; /**< frames finished with tp_ledbuf_render_end */
+    uint32_t shown;    /**< transfers that started a new frame (a swap) */
+    uint32_t repeated; /**< transfers that sent the front again: no new frame was ready */
+    uint32_t dropped;  /**< ready frames rendered over before any transfer took them */
+    uint32_t busy;     /**< tp_ledbuf_tx_begin calls refused: a transfer was running */
+    uint32_t misuse;   /**< calls out of order (render_end without begin, tx_done without
                               a transfer, render_begin while rendering) */
 } tp_ledbuf_stats_t;
 

@@ -56,8 +56,8 @@ typedef struct {
  * @param used_pct    used_bytes as a percentage of size_bytes
  * @param user        what tp_stack_check was given
  */
-typedef void (*tp_stack_warn_fn)(const char *name, uint32_t used_bytes, uint32_t size_bytes,
-                                 uint32_t used_pct, void *user);
+typedef void (*tp_stack_warn_fn)(const char *name, uint32_t used_bytes, uint32_t size_bytes, uint32_t used_pct,
+                                 void *user);
 
 /** One task of the persistent table. */
 typedef struct {
@@ -67,9 +67,9 @@ typedef struct {
 
 /** The persistent table (at the start of the persistent region; exposed for tests and docs). */
 typedef struct {
-    uint32_t magic; /**< TP_STACK_MAGIC */
-    uint32_t crc;   /**< CRC-32 of the table with crc = 0 */
-    uint32_t n;     /**< valid entries */
+    uint32_t magic;                               /**< TP_STACK_MAGIC */
+    uint32_t crc;                                 /**< CRC-32 of the table with crc = 0 */
+    uint32_t n;                                   /**< valid entries */
     tp_stack_entry_t entry[TP_CFG_STACK_PERSIST]; /**< oldest first */
 } tp_stack_table_t;
 

@@ -56,41 +56,41 @@ extern "C" {
 
 /** One slot. Read through the functions below. */
 typedef struct {
-    uint8_t *data;    /**< the item's pool block; NULL for a free slot */
-    uint32_t len;     /**< bytes of item */
-    uint32_t seq;     /**< order of addition; identifies the item for pins */
-    uint16_t pins;    /**< pins held on the item */
-    uint8_t state;    /**< free, live, detached (left the store, waiting for its last pin) */
-    uint8_t pad;      /**< unused */
+    uint8_t *data;                  /**< the item's pool block; NULL for a free slot */
+    uint32_t len;                   /**< bytes of item */
+    uint32_t seq;                   /**< order of addition; identifies the item for pins */
+    uint16_t pins;                  /**< pins held on the item */
+    uint8_t state;                  /**< free, live, detached (left the store, waiting for its last pin) */
+    uint8_t pad;                    /**< unused */
     char key[TP_CFG_STORE_KEY_LEN]; /**< the item's key, NUL-terminated */
 } tp_store_slot_t;
 
 /** Store counters (tp_store_stats). */
 typedef struct {
-    uint32_t items;          /**< items in the store now */
-    uint32_t capacity;       /**< items the store keeps */
-    uint32_t pins;           /**< pins held now */
-    uint32_t detached;       /**< items that left the store and wait for their last pin */
-    uint32_t blocks;         /**< pool blocks the store holds: items + detached */
-    uint32_t adds;           /**< items added (replacements included) */
-    uint32_t replaced;       /**< adds that replaced an item with the same key */
-    uint32_t evicted;        /**< items evicted to make room */
-    uint32_t removed;        /**< items removed by tp_store_remove / tp_store_clear */
-    uint32_t refused;        /**< loads and adoptions that failed (store unchanged) */
-    uint32_t pin_refused;    /**< tp_store_get calls refused because max_pins were held */
-    uint32_t bad_puts;       /**< tp_store_put calls with a reference that was not pinned */
+    uint32_t items;       /**< items in the store now */
+    uint32_t capacity;    /**< items the store keeps */
+    uint32_t pins;        /**< pins held now */
+    uint32_t detached;    /**< items that left the store and wait for their last pin */
+    uint32_t blocks;      /**< pool blocks the store holds: items + detached */
+    uint32_t adds;        /**< items added (replacements included) */
+    uint32_t replaced;    /**< adds that replaced an item with the same key */
+    uint32_t evicted;     /**< items evicted to make room */
+    uint32_t removed;     /**< items removed by tp_store_remove / tp_store_clear */
+    uint32_t refused;     /**< loads and adoptions that failed (store unchanged) */
+    uint32_t pin_refused; /**< tp_store_get calls refused because max_pins were held */
+    uint32_t bad_puts;    /**< tp_store_put calls with a reference that was not pinned */
 } tp_store_stats_t;
 
 /** A store. Caller storage; initialise with tp_store_init. */
 typedef struct {
-    uint32_t magic;      /**< set by tp_store_init */
-    tp_pool_t *pool;     /**< where the items live */
-    uint32_t capacity;   /**< items kept */
-    uint32_t max_pins;   /**< pins allowed at once */
-    uint32_t next_seq;   /**< seq of the next item added */
-    tp_store_stats_t st; /**< counters */
-    tp_lock_t lock;      /**< the port's critical section */
-    uint8_t order[TP_CFG_STORE_MAX_SLOTS]; /**< slots of the items, oldest first */
+    uint32_t magic;                               /**< set by tp_store_init */
+    tp_pool_t *pool;                              /**< where the items live */
+    uint32_t capacity;                            /**< items kept */
+    uint32_t max_pins;                            /**< pins allowed at once */
+    uint32_t next_seq;                            /**< seq of the next item added */
+    tp_store_stats_t st;                          /**< counters */
+    tp_lock_t lock;                               /**< the port's critical section */
+    uint8_t order[TP_CFG_STORE_MAX_SLOTS];        /**< slots of the items, oldest first */
     tp_store_slot_t slot[TP_CFG_STORE_MAX_SLOTS]; /**< the slots */
 } tp_store_t;
 
@@ -104,8 +104,8 @@ typedef struct {
 
 /** What an add did besides adding (tp_store_load, tp_store_adopt). */
 typedef struct {
-    int replaced;                          /**< 1: an item with the same key was replaced */
-    int evicted;                           /**< 1: the oldest item was evicted to make room */
+    int replaced;                           /**< 1: an item with the same key was replaced */
+    int evicted;                            /**< 1: the oldest item was evicted to make room */
     char evicted_key[TP_CFG_STORE_KEY_LEN]; /**< its key ("" when none) */
 } tp_store_result_t;
 
@@ -153,8 +153,8 @@ tp_err_t tp_store_init(tp_store_t *s, tp_pool_t *pool, uint32_t capacity, uint32
  * @retval TP_ERR_TRUNCATED fill wrote fewer or more bytes than @p size (a short read)
  * @retval other an error fill or check returned
  */
-tp_err_t tp_store_load(tp_store_t *s, const char *key, size_t size, tp_store_fill_fn fill,
-                       tp_store_check_fn check, void *user, tp_store_result_t *res);
+tp_err_t tp_store_load(tp_store_t *s, const char *key, size_t size, tp_store_fill_fn fill, tp_store_check_fn check,
+                       void *user, tp_store_result_t *res);
 
 /**
  * Add an item whose bytes are already in a live block of the store's pool (for
@@ -173,8 +173,8 @@ tp_err_t tp_store_load(tp_store_t *s, const char *key, size_t size, tp_store_fil
  *         block of the pool, len above its size, block already in the store
  * @retval other an error check returned
  */
-tp_err_t tp_store_adopt(tp_store_t *s, const char *key, void *block, size_t len,
-                        tp_store_check_fn check, void *user, tp_store_result_t *res);
+tp_err_t tp_store_adopt(tp_store_t *s, const char *key, void *block, size_t len, tp_store_check_fn check, void *user,
+                        tp_store_result_t *res);
 
 /**
  * Pin the item under @p key and describe it in @p ref; its bytes stay valid
@@ -237,8 +237,7 @@ uint32_t tp_store_count(tp_store_t *s);
  * @retval TP_ERR_NOT_FOUND index >= the number of items
  * @retval TP_ERR_TRUNCATED the key did not fit key_size (a cut, NUL-terminated prefix)
  */
-tp_err_t tp_store_key_at(tp_store_t *s, uint32_t index, char *key, size_t key_size,
-                         uint32_t *len);
+tp_err_t tp_store_key_at(tp_store_t *s, uint32_t index, char *key, size_t key_size, uint32_t *len);
 
 /**
  * Whether an item is in the store.

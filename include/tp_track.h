@@ -92,8 +92,8 @@ typedef enum {
  * @param offset  the first bad byte's offset in the block; for a bad free, -err (tp_err_t)
  * @param user    what tp_track_on_corrupt was given
  */
-typedef void (*tp_track_corrupt_fn)(tp_track_event_t ev, const void *block,
-                                    const tp_track_entry_t *entry, uint32_t offset, void *user);
+typedef void (*tp_track_corrupt_fn)(tp_track_event_t ev, const void *block, const tp_track_entry_t *entry,
+                                    uint32_t offset, void *user);
 
 /**
  * Text sink for reports and the event stream.
@@ -135,8 +135,7 @@ typedef struct {
  * @retval TP_ERR_INVALID_ARG  NULL arguments, pool not initialised, table too small, unknown flags
  * @retval TP_ERR_NO_MEM       TP_CFG_TRACK_MAX trackers already attached
  */
-tp_err_t tp_track_init(tp_track_t *t, tp_pool_t *pool, tp_track_entry_t *table,
-                       uint32_t entries, uint32_t flags);
+tp_err_t tp_track_init(tp_track_t *t, tp_pool_t *pool, tp_track_entry_t *table, uint32_t entries, uint32_t flags);
 
 /**
  * Detach a tracker: TP_ALLOC on its pool then allocates untracked.
@@ -261,8 +260,7 @@ tp_err_t tp_track_leak_report(tp_track_t *t, uint32_t since_epoch, char *buf, si
  * @retval TP_OK               reported
  * @retval TP_ERR_INVALID_ARG  t not attached or fn NULL
  */
-tp_err_t tp_track_leak_report_cb(tp_track_t *t, uint32_t since_epoch, tp_track_write_fn fn,
-                                 void *user);
+tp_err_t tp_track_leak_report_cb(tp_track_t *t, uint32_t since_epoch, tp_track_write_fn fn, void *user);
 
 /**
  * Live tracked blocks allocated in epoch >= since_epoch.

@@ -56,8 +56,8 @@ step "ThreadSanitizer"
 configure_build build/tsan -DCMAKE_C_COMPILER=clang -DTP_SANITIZE=thread -DTP_BUILD_BENCH=OFF
 TSAN_OPTIONS=halt_on_error=1 run_ctest build/tsan
 
-step "static checks (test data checksums, banned calls, cppcheck, clang-tidy, Kconfig, sdkconfig.defaults per ESP-IDF release, ESP-IDF port vs its API incl. targets without RTC memory, Xtensa -Werror, memory budget up to date)"
-if scripts/check_test_data.sh && scripts/static_checks.sh && /usr/bin/python3 scripts/check_kconfig.py &&
+step "static checks (test data checksums, clang-format, banned calls, cppcheck, clang-tidy, Kconfig, sdkconfig.defaults per ESP-IDF release, ESP-IDF port vs its API incl. targets without RTC memory, Xtensa -Werror, memory budget up to date)"
+if scripts/check_test_data.sh && scripts/check_format.sh && scripts/static_checks.sh && /usr/bin/python3 scripts/check_kconfig.py &&
    /usr/bin/python3 scripts/check_sdkconfig_defaults.py &&
    scripts/check_espidf_port.sh && scripts/check_xtensa.sh && scripts/memory_budget.sh --check; then
     passed=$((passed + 1)); else failed=$((failed + 1)); fi

@@ -11,8 +11,7 @@
 /* The record sits behind the stack guard's table in the persistent region. */
 static tp_crash_record_t *crash_area(void)
 {
-    return (tp_crash_record_t *)tp__persist_area(sizeof(tp_stack_table_t),
-                                                  sizeof(tp_crash_record_t));
+    return (tp_crash_record_t *)tp__persist_area(sizeof(tp_stack_table_t), sizeof(tp_crash_record_t));
 }
 
 size_t tp_crash_region_bytes(void)
@@ -28,7 +27,7 @@ uint32_t tp_crc32(const void *data, size_t len)
 static uint32_t record_crc(const tp_crash_record_t *rec)
 {
     /* The CRC covers the record as it is once complete: magic set, crc 0. */
-    const uint32_t head[4] = {TP_CRASH_MAGIC, rec->version, rec->size, 0u};
+    const uint32_t head[4] = { TP_CRASH_MAGIC, rec->version, rec->size, 0u };
     const uint32_t crc = tp__crc32(0, head, sizeof head);
     return tp__crc32(crc, (const uint8_t *)rec + sizeof head, sizeof *rec - sizeof head);
 }
@@ -196,8 +195,7 @@ tp_err_t tp_crash_peek(tp_crash_record_t *out)
     if (rec->magic != TP_CRASH_MAGIC) {
         return TP_ERR_NOT_FOUND;
     }
-    if (rec->version != TP_CRASH_VERSION || rec->size != sizeof *rec ||
-        rec->crc != record_crc(rec)) {
+    if (rec->version != TP_CRASH_VERSION || rec->size != sizeof *rec || rec->crc != record_crc(rec)) {
         return TP_ERR_CORRUPT;
     }
     if (out != NULL) {
@@ -277,14 +275,13 @@ tp_err_t tp_crash_format(const tp_crash_record_t *rec, char *buf, size_t size, s
     tp__out_t o;
     tp__out_init(&o, buf, size);
     tp__out_printf(&o, "*** TIERPOOL CRASH RECORD FROM PREVIOUS BOOT ***\n");
-    tp__out_printf(&o, "reason: %s (detail %lu)\n", tp_crash_reason_str(rec->reason),
-                   (unsigned long)rec->detail);
+    tp__out_printf(&o, "reason: %s (detail %lu)\n", tp_crash_reason_str(rec->reason), (unsigned long)rec->detail);
     tp__out_printf(&o, "task: \"%.*s\"\n", (int)(sizeof rec->task - 1u), rec->task);
     tp__out_printf(&o, "time: %lu:%010lu us (hi:lo words)\n", (unsigned long)rec->time_us_hi,
                    (unsigned long)rec->time_us_lo);
     tp__out_printf(&o, "heap: free %lu, max block %lu, min free %lu, fragmentation %lu%%\n",
-                   (unsigned long)rec->heap_free, (unsigned long)rec->heap_largest,
-                   (unsigned long)rec->heap_min_free, (unsigned long)rec->frag_pct);
+                   (unsigned long)rec->heap_free, (unsigned long)rec->heap_largest, (unsigned long)rec->heap_min_free,
+                   (unsigned long)rec->frag_pct);
     const uint32_t np = rec->n_pools < TP_CFG_CRASH_POOLS ? rec->n_pools : TP_CFG_CRASH_POOLS;
     for (uint32_t p = 0; p < np; p++) {
         const tp_crash_pool_t *cp = &rec->pool[p];
@@ -297,13 +294,12 @@ tp_err_t tp_crash_format(const tp_crash_record_t *rec, char *buf, size_t size, s
         tp__out_printf(&o, "\n");
     }
     const uint32_t kept = rec->n_ops < TP_CFG_CRASH_OPS ? rec->n_ops : TP_CFG_CRASH_OPS;
-    tp__out_printf(&o, "last %lu of %lu allocator operations:\n", (unsigned long)kept,
-                   (unsigned long)rec->n_ops);
+    tp__out_printf(&o, "last %lu of %lu allocator operations:\n", (unsigned long)kept, (unsigned long)rec->n_ops);
     for (uint32_t i = 0; i < kept; i++) {
         const tp_crash_op_t *op = &rec->ops[i];
         const int k = (op->kind >= 0x20u && op->kind < 0x7Fu) ? (int)op->kind : (int)'?';
-        tp__out_printf(&o, "  %c t=%lu addr=0x%08lx size=%lu\n", k, (unsigned long)op->time_ms,
-                       (unsigned long)op->addr, (unsigned long)op->size);
+        tp__out_printf(&o, "  %c t=%lu addr=0x%08lx size=%lu\n", k, (unsigned long)op->time_ms, (unsigned long)op->addr,
+                       (unsigned long)op->size);
     }
     tp__out_printf(&o, "*** END OF CRASH RECORD ***\n");
     if (written != NULL) {

@@ -64,12 +64,11 @@ static void check_locked(const tp_dma_set_t *set)
     (void)popcount32;
 }
 
-tp_err_t tp_dma_init(tp_dma_set_t *set, void *storage, size_t storage_size, uint32_t count,
-                     uint32_t size, int pairs)
+tp_err_t tp_dma_init(tp_dma_set_t *set, void *storage, size_t storage_size, uint32_t count, uint32_t size, int pairs)
 {
-    if (set == NULL || storage == NULL || ((uintptr_t)storage % TP_CFG_DMA_ALIGN) != 0u ||
-        count == 0u || count > TP_CFG_DMA_MAX_BUFFERS || size == 0u || size > SIZE_MAX_ ||
-        (pairs != 0 && pairs != 1) || storage_size < TP_DMA_STORAGE_BYTES(count, size, pairs)) {
+    if (set == NULL || storage == NULL || ((uintptr_t)storage % TP_CFG_DMA_ALIGN) != 0u || count == 0u ||
+        count > TP_CFG_DMA_MAX_BUFFERS || size == 0u || size > SIZE_MAX_ || (pairs != 0 && pairs != 1) ||
+        storage_size < TP_DMA_STORAGE_BYTES(count, size, pairs)) {
         return TP_ERR_INVALID_ARG;
     }
     memset(set, 0, sizeof *set);

@@ -33,11 +33,26 @@ static int put_str(out_t *o, const char *s)
 
 static int put_dec(out_t *o, uint64_t v)
 {
-    static const uint64_t pow10[] = {
-        10000000000000000000ull, 1000000000000000000ull, 100000000000000000ull,
-        10000000000000000ull, 1000000000000000ull, 100000000000000ull, 10000000000000ull,
-        1000000000000ull, 100000000000ull, 10000000000ull, 1000000000ull, 100000000ull,
-        10000000ull, 1000000ull, 100000ull, 10000ull, 1000ull, 100ull, 10ull, 1ull};
+    static const uint64_t pow10[] = { 10000000000000000000ull,
+                                      1000000000000000000ull,
+                                      100000000000000000ull,
+                                      10000000000000000ull,
+                                      1000000000000000ull,
+                                      100000000000000ull,
+                                      10000000000000ull,
+                                      1000000000000ull,
+                                      100000000000ull,
+                                      10000000000ull,
+                                      1000000000ull,
+                                      100000000ull,
+                                      10000000ull,
+                                      1000000ull,
+                                      100000ull,
+                                      10000ull,
+                                      1000ull,
+                                      100ull,
+                                      10ull,
+                                      1ull };
     const size_t n = sizeof pow10 / sizeof pow10[0];
     int started = 0;
     for (size_t i = 0; i < n; i++) {
@@ -147,7 +162,7 @@ size_t tp_evline_format(char *buf, size_t size, const tp_evline_t *ev)
         }
         return 0;
     }
-    out_t o = {buf, buf + size - 1u};
+    out_t o = { buf, buf + size - 1u };
     /* the fixed fields must fit with the '\n' after them */
     const int bad = put(&o, ev->kind) || put(&o, ' ') || put_dec(&o, ev->time_us) || put_str(&o, " 0x") ||
                     put_hex(&o, ev->addr) || (ev->kind == 'A' && (put(&o, ' ') || put_dec(&o, ev->size))) ||
@@ -212,17 +227,16 @@ static int get_dec(in_t *k, uint64_t *out)
 
 /* 0..15 for a hexadecimal digit, 16 for anything else. */
 static const uint8_t hex_table[256] = {
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  16, 16, 16, 16, 16, 16, 16, 10, 11, 12, 13, 14, 15, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
-    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16};
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,
+    16, 16, 16, 16, 16, 16, 16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
+    16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16
+};
 
 static int hex_value(char c)
 {
@@ -250,7 +264,7 @@ static int get_hex(in_t *k, uint64_t *out)
 
 unsigned tp_evline_header_version(const char *line, size_t len)
 {
-    in_t k = {line, line + len};
+    in_t k = { line, line + len };
     skip_spaces(&k);
     if (k.end - k.p < 4 || k.p[0] != 't' || k.p[1] != 'p' || k.p[2] != 'e' || k.p[3] != 'v') {
         return 0;
@@ -314,8 +328,8 @@ static int parse_quoted(in_t *k, tp_evline_t *ev, char *buf, size_t size, const 
     }
 }
 
-int tp_evline_parse(const char *line, size_t len, unsigned version, tp_evline_t *ev, char *name_buf,
-                    size_t name_size, const char **why)
+int tp_evline_parse(const char *line, size_t len, unsigned version, tp_evline_t *ev, char *name_buf, size_t name_size,
+                    const char **why)
 {
     const char *unused_why; /* on the caller's stack: the parser stays reentrant */
     if (why == NULL) {
@@ -329,7 +343,7 @@ int tp_evline_parse(const char *line, size_t len, unsigned version, tp_evline_t 
     if (name_buf == NULL) {
         name_size = 0;
     }
-    in_t k = {line + 1, line + len};
+    in_t k = { line + 1, line + len };
     ev->kind = line[0];
     ev->size = 0;
     ev->task = name_buf;

@@ -53,8 +53,7 @@ static void release(tp_frame_t *f)
 
 tp_err_t tp_frame_init(tp_frame_t *f, tp_pool_t *pool, uint32_t limit)
 {
-    if (f == NULL || tp_pool_tier_count(pool) == 0u || limit == 0u ||
-        limit > LIMIT_MAX) {
+    if (f == NULL || tp_pool_tier_count(pool) == 0u || limit == 0u || limit > LIMIT_MAX) {
         return TP_ERR_INVALID_ARG;
     }
     memset(f, 0, sizeof *f);
@@ -81,15 +80,13 @@ static int grow(tp_frame_t *f, uint32_t need)
     return 0;
 }
 
-tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void *data, size_t len,
-                                size_t more, int first, int final)
+tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void *data, size_t len, size_t more,
+                                int first, int final)
 {
-    if (!ready(f) || (data == NULL && len > 0u) ||
-        (type != TP_FRAME_TEXT && type != TP_FRAME_BINARY)) {
+    if (!ready(f) || (data == NULL && len > 0u) || (type != TP_FRAME_TEXT && type != TP_FRAME_BINARY)) {
         return TP_FRAME_BAD_ARG;
     }
-    if (f->state == ST_COMPLETE || (first && f->state == ST_OPEN) ||
-        (!first && f->state != ST_OPEN)) {
+    if (f->state == ST_COMPLETE || (first && f->state == ST_OPEN) || (!first && f->state != ST_OPEN)) {
         if (f->state != ST_IDLE) {
             f->dropped++;
         }

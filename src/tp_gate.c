@@ -10,8 +10,8 @@
 
 tp_err_t tp_gate_init(tp_gate_t *gate, const tp_gate_cfg_t *cfg)
 {
-    if (gate == NULL || cfg == NULL || cfg->backoff_initial_us == 0u ||
-        cfg->backoff_max_us < cfg->backoff_initial_us || (uint32_t)cfg->kind > (uint32_t)TP_MEM_SPIRAM) {
+    if (gate == NULL || cfg == NULL || cfg->backoff_initial_us == 0u || cfg->backoff_max_us < cfg->backoff_initial_us ||
+        (uint32_t)cfg->kind > (uint32_t)TP_MEM_SPIRAM) {
         return TP_ERR_INVALID_ARG;
     }
     memset(gate, 0, sizeof *gate);
@@ -30,9 +30,8 @@ static void log_deferral(const tp_gate_t *g)
     char line[128];
     (void)snprintf(line, sizeof line,
                    "gate %s: deferred (%s): free %lu, need %lu, probe %lu; attempt %lu, retry in %lu us",
-                   g->cfg.name != NULL ? g->cfg.name : "?", tp_gate_reason_str(g->reason),
-                   (unsigned long)g->last_free, (unsigned long)g->cfg.min_free,
-                   (unsigned long)g->cfg.probe_size, (unsigned long)g->attempts,
+                   g->cfg.name != NULL ? g->cfg.name : "?", tp_gate_reason_str(g->reason), (unsigned long)g->last_free,
+                   (unsigned long)g->cfg.min_free, (unsigned long)g->cfg.probe_size, (unsigned long)g->attempts,
                    (unsigned long)(g->next_retry_us - tp_sys_time_us()));
     tp_sys_log(1, line);
 }
@@ -78,15 +77,14 @@ tp_err_t tp_gate_check(tp_gate_t *gate)
     gate->next_retry_us = now + gate->backoff_us;
     log_deferral(gate);
     TP_CFG_ASSERT(gate->backoff_us <= gate->cfg.backoff_max_us);
-    gate->backoff_us = gate->backoff_us > gate->cfg.backoff_max_us / 2u ? gate->cfg.backoff_max_us
-                                                                        : gate->backoff_us * 2u;
+    gate->backoff_us =
+        gate->backoff_us > gate->cfg.backoff_max_us / 2u ? gate->cfg.backoff_max_us : gate->backoff_us * 2u;
     if (gate->cfg.max_attempts != 0u && gate->attempts >= gate->cfg.max_attempts) {
         gate->reason = TP_GATE_GAVE_UP;
         if (!gate->cfg.quiet) {
             char line[96];
             (void)snprintf(line, sizeof line, "gate %s: gave up after %lu attempts",
-                           gate->cfg.name != NULL ? gate->cfg.name : "?",
-                           (unsigned long)gate->attempts);
+                           gate->cfg.name != NULL ? gate->cfg.name : "?", (unsigned long)gate->attempts);
             tp_sys_log(0, line);
         }
         return TP_ERR_NO_MEM;

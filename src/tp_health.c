@@ -36,8 +36,8 @@ static int config_ok(const tp_health_config_t *c)
 {
     return c->frag_warn_pct <= c->frag_crit_pct && c->frag_crit_pct <= 100u &&
            c->free_warn_bytes >= c->free_crit_bytes && c->block_warn_bytes >= c->block_crit_bytes &&
-           c->pool_warn_pct <= c->pool_crit_pct && c->pool_crit_pct <= 100u &&
-           c->hyst_pct <= 100u && c->largest_interval_us > 0u;
+           c->pool_warn_pct <= c->pool_crit_pct && c->pool_crit_pct <= 100u && c->hyst_pct <= 100u &&
+           c->largest_interval_us > 0u;
 }
 
 static int ready(const tp_health_t *h)
@@ -100,8 +100,7 @@ tp_err_t tp_health_set_policy(tp_health_t *h, const tp_health_policy_t *policy)
         return TP_OK;
     }
     const uint32_t f = policy->flags;
-    if (((f & TP_POLICY_POOL_SHED) != 0u &&
-         (policy->shed_reserve_pct == 0u || policy->shed_reserve_pct > 100u)) ||
+    if (((f & TP_POLICY_POOL_SHED) != 0u && (policy->shed_reserve_pct == 0u || policy->shed_reserve_pct > 100u)) ||
         ((f & TP_POLICY_FRAG_SAVE) != 0u && policy->save_critical == NULL) ||
         ((f & TP_POLICY_POOL_FREE_AGED) != 0u && policy->free_aged == NULL) ||
         ((f & TP_POLICY_POOL_ALERT) != 0u && policy->alert == NULL)) {
@@ -214,8 +213,8 @@ tp_err_t tp_health_baseline(tp_health_t *h)
 }
 
 /* State for value v; high_bad: bigger is worse. Hysteresis on the way down. */
-static tp_health_state_t judge(tp_health_state_t cur, uint32_t v, uint32_t warn, uint32_t crit,
-                               uint32_t hyst, int high_bad)
+static tp_health_state_t judge(tp_health_state_t cur, uint32_t v, uint32_t warn, uint32_t crit, uint32_t hyst,
+                               int high_bad)
 {
     tp_health_state_t raw, eased;
     if (high_bad) {
@@ -270,8 +269,7 @@ static void set_shedding(tp_health_t *h, int on)
                               : "health: pools recovered: shedding stopped");
 }
 
-static void run_policies(tp_health_t *h, tp_health_metric_t m, tp_health_state_t from,
-                         tp_health_state_t to)
+static void run_policies(tp_health_t *h, tp_health_metric_t m, tp_health_state_t from, tp_health_state_t to)
 {
     const tp_health_policy_t *p = &h->policy;
     const uint32_t f = p->flags;
@@ -290,8 +288,7 @@ static void run_policies(tp_health_t *h, tp_health_metric_t m, tp_health_state_t
         }
         if ((f & TP_POLICY_FRAG_REBOOT) != 0u) {
             tp_sys_log(0, "health: controlled reboot (fragmentation)");
-            (void)tp_crash_reboot(TP_CRASH_REBOOT_FRAGMENTATION, tp_sys_task_name(),
-                                  h->snap.heap_frag_pct);
+            (void)tp_crash_reboot(TP_CRASH_REBOOT_FRAGMENTATION, tp_sys_task_name(), h->snap.heap_frag_pct);
         }
     } else if (m == TP_METRIC_HEAP_FREE) {
         if ((f & TP_POLICY_LOWHEAP_REBOOT) != 0u) {
@@ -300,8 +297,7 @@ static void run_policies(tp_health_t *h, tp_health_metric_t m, tp_health_state_t
                 p->save_critical(p->user);
             }
             tp_sys_log(0, "health: controlled reboot (low heap)");
-            (void)tp_crash_reboot(TP_CRASH_REBOOT_LOW_HEAP, tp_sys_task_name(),
-                                  h->snap.heap_free);
+            (void)tp_crash_reboot(TP_CRASH_REBOOT_LOW_HEAP, tp_sys_task_name(), h->snap.heap_free);
         }
     } else if (m == TP_METRIC_POOL_UTIL) {
         if ((f & TP_POLICY_POOL_SHED) != 0u && !h->shedding) {
@@ -317,8 +313,7 @@ static void run_policies(tp_health_t *h, tp_health_metric_t m, tp_health_state_t
         }
         if ((f & TP_POLICY_POOL_REBOOT) != 0u) {
             tp_sys_log(0, "health: controlled reboot (pool exhaustion)");
-            (void)tp_crash_reboot(TP_CRASH_REBOOT_EXHAUSTION, tp_sys_task_name(),
-                                  h->snap.pool_util_pct);
+            (void)tp_crash_reboot(TP_CRASH_REBOOT_EXHAUSTION, tp_sys_task_name(), h->snap.pool_util_pct);
         }
     }
 }
@@ -364,15 +359,14 @@ tp_err_t tp_health_poll(tp_health_t *h)
     h->value[TP_METRIC_HEAP_FREE] = s->heap_free;
     h->value[TP_METRIC_MAX_BLOCK] = s->heap_max_block;
     h->value[TP_METRIC_POOL_UTIL] = s->pool_util_pct;
-    next[TP_METRIC_FRAGMENTATION] = judge(h->state[0], frag, c->frag_warn_pct, c->frag_crit_pct,
-                                          c->hyst_pct, 1);
-    next[TP_METRIC_HEAP_FREE] = judge(h->state[1], s->heap_free, c->free_warn_bytes,
-                                      c->free_crit_bytes, c->hyst_bytes, 0);
-    next[TP_METRIC_MAX_BLOCK] = judge(h->state[2], s->heap_max_block, c->block_warn_bytes,
-                                      c->block_crit_bytes, c->hyst_bytes, 0);
-    next[TP_METRIC_POOL_UTIL] = exhausted ? TP_HEALTH_CRITICAL
-                                          : judge(h->state[3], s->pool_util_pct, c->pool_warn_pct,
-                                                  c->pool_crit_pct, c->hyst_pct, 1);
+    next[TP_METRIC_FRAGMENTATION] = judge(h->state[0], frag, c->frag_warn_pct, c->frag_crit_pct, c->hyst_pct, 1);
+    next[TP_METRIC_HEAP_FREE] =
+        judge(h->state[1], s->heap_free, c->free_warn_bytes, c->free_crit_bytes, c->hyst_bytes, 0);
+    next[TP_METRIC_MAX_BLOCK] =
+        judge(h->state[2], s->heap_max_block, c->block_warn_bytes, c->block_crit_bytes, c->hyst_bytes, 0);
+    next[TP_METRIC_POOL_UTIL] =
+        exhausted ? TP_HEALTH_CRITICAL
+                  : judge(h->state[3], s->pool_util_pct, c->pool_warn_pct, c->pool_crit_pct, c->hyst_pct, 1);
     for (int m = 0; m < TP_METRIC_COUNT; m++) {
         const tp_health_state_t from = h->state[m];
         const tp_health_state_t to = next[m];
@@ -383,8 +377,8 @@ tp_err_t tp_health_poll(tp_health_t *h)
         h->transitions++;
         char line[96];
         (void)snprintf(line, sizeof line, "health: %s %s -> %s (value %lu)",
-                       tp_health_metric_str((tp_health_metric_t)m), tp_health_state_str(from),
-                       tp_health_state_str(to), (unsigned long)h->value[m]);
+                       tp_health_metric_str((tp_health_metric_t)m), tp_health_state_str(from), tp_health_state_str(to),
+                       (unsigned long)h->value[m]);
         tp_sys_log(to == TP_HEALTH_CRITICAL ? 0 : to == TP_HEALTH_WARNING ? 1 : 2, line);
         if (h->on_change != NULL) {
             h->on_change((tp_health_metric_t)m, from, to, h->value[m], h->change_user);
@@ -430,7 +424,7 @@ const char *tp_health_metric_str(tp_health_metric_t m)
 /* A JSON string body: quotes and backslashes escaped, control characters dropped. */
 static void json_str(tp__out_t *o, const char *s)
 {
-    char chunk[2] = {0, 0};
+    char chunk[2] = { 0, 0 };
     for (; s != NULL && *s != '\0'; s++) {
         if (*s == '"' || *s == '\\') {
             tp__out_printf(o, "\\%c", *s);
@@ -459,23 +453,21 @@ tp_err_t tp_health_report_json(const tp_health_t *h, char *buf, size_t size, siz
         } else {
             tp__out_printf(&o, "{\"state\":\"%s\",\"polls\":%lu,\"time_us\":\"0x%lx%08lx\",",
                            tp_health_state_str(tp_health_overall(h)), (unsigned long)h->polls,
-                           (unsigned long)(uint32_t)(s->time_us >> 32),
-                           (unsigned long)(uint32_t)s->time_us);
+                           (unsigned long)(uint32_t)(s->time_us >> 32), (unsigned long)(uint32_t)s->time_us);
         }
     }
     tp__out_printf(&o,
                    "\"heap_free\":%lu,\"heap_max_block\":%lu,\"heap_min_free\":%lu,"
                    "\"heap_fragmentation\":%lu,\"heap_total\":%lu,",
-                   (unsigned long)s->heap_free, (unsigned long)s->heap_max_block,
-                   (unsigned long)s->heap_min_free, (unsigned long)s->heap_frag_pct,
-                   (unsigned long)s->heap_total);
+                   (unsigned long)s->heap_free, (unsigned long)s->heap_max_block, (unsigned long)s->heap_min_free,
+                   (unsigned long)s->heap_frag_pct, (unsigned long)s->heap_total);
     tp__out_printf(&o, "\"baseline\":{\"heap_free\":%lu,\"heap_fragmentation\":%lu},",
                    (unsigned long)h->baseline.heap_free, (unsigned long)h->baseline.heap_frag_pct);
     tp__out_printf(&o, "\"metrics\":{");
     for (int m = 0; m < TP_METRIC_COUNT; m++) {
         tp__out_printf(&o, "%s\"%s\":{\"state\":\"%s\",\"value\":%lu}", m ? "," : "",
-                       tp_health_metric_str((tp_health_metric_t)m),
-                       tp_health_state_str(h->state[m]), (unsigned long)h->value[m]);
+                       tp_health_metric_str((tp_health_metric_t)m), tp_health_state_str(h->state[m]),
+                       (unsigned long)h->value[m]);
     }
     tp__out_printf(&o, "},\"shedding\":%s,\"pools\":[", h->shedding ? "true" : "false");
     for (uint32_t i = 0; i < h->n_pools; i++) {
@@ -485,9 +477,8 @@ tp_err_t tp_health_report_json(const tp_health_t *h, char *buf, size_t size, siz
         tp__out_printf(&o,
                        "\",\"util_pct\":%lu,\"blocks_in_use\":%lu,\"total_blocks\":%lu,"
                        "\"failed\":%lu,\"largest_allocatable\":%lu}",
-                       (unsigned long)p->util_pct, (unsigned long)p->blocks_in_use,
-                       (unsigned long)p->total_blocks, (unsigned long)p->failed,
-                       (unsigned long)p->largest_allocatable);
+                       (unsigned long)p->util_pct, (unsigned long)p->blocks_in_use, (unsigned long)p->total_blocks,
+                       (unsigned long)p->failed, (unsigned long)p->largest_allocatable);
     }
     tp__out_printf(&o, "]}");
     if (written != NULL) {

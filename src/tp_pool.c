@@ -121,8 +121,8 @@ static tp_err_t tiers_fault(tp_tiers_fault_t *fault, tp_tiers_rule_t rule, size_
  * each tier's offset in block storage: offsets may be NULL. On a refused list
  * nothing is written through offsets, block_bytes or meta_bytes.
  */
-static tp_err_t plan_layout(const tp_tier_t *tiers, size_t n_tiers, uint32_t *offsets,
-                            uint32_t *block_bytes, uint32_t *meta_bytes, tp_tiers_fault_t *fault)
+static tp_err_t plan_layout(const tp_tier_t *tiers, size_t n_tiers, uint32_t *offsets, uint32_t *block_bytes,
+                            uint32_t *meta_bytes, tp_tiers_fault_t *fault)
 {
     if (tiers == NULL || n_tiers == 0u) {
         return tiers_fault(fault, TP_TIERS_NONE, 0);
@@ -256,15 +256,13 @@ static tp_err_t refuse_init(tp_pool_t *pool)
     return TP_ERR_INVALID_ARG;
 }
 
-tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
-                            void *block_storage, size_t block_storage_size,
-                            uint32_t *meta_storage, size_t meta_storage_size)
+tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers, void *block_storage,
+                            size_t block_storage_size, uint32_t *meta_storage, size_t meta_storage_size)
 {
     uint32_t offsets[TP_CFG_MAX_TIERS];
     uint32_t block_bytes, meta_bytes;
-    if (pool == NULL || block_storage == NULL || meta_storage == NULL ||
-        !is_aligned4(block_storage) || !is_aligned4(meta_storage) ||
-        plan_layout(tiers, n_tiers, offsets, &block_bytes, &meta_bytes, NULL) != TP_OK ||
+    if (pool == NULL || block_storage == NULL || meta_storage == NULL || !is_aligned4(block_storage) ||
+        !is_aligned4(meta_storage) || plan_layout(tiers, n_tiers, offsets, &block_bytes, &meta_bytes, NULL) != TP_OK ||
         block_storage_size < block_bytes || meta_storage_size < meta_bytes) {
         return refuse_init(pool);
     }
@@ -317,19 +315,16 @@ tp_err_t tp_pool_init_split(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_ti
     return TP_OK;
 }
 
-tp_err_t tp_pool_init(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
-                      void *storage, size_t storage_size)
+tp_err_t tp_pool_init(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers, void *storage, size_t storage_size)
 {
     const size_t need = tp_pool_storage_size(tiers, n_tiers);
-    if (pool == NULL || storage == NULL || need == 0u || storage_size < need ||
-        !is_aligned4(storage)) {
+    if (pool == NULL || storage == NULL || need == 0u || storage_size < need || !is_aligned4(storage)) {
         return refuse_init(pool);
     }
     const size_t block_bytes = tp_pool_block_bytes(tiers, n_tiers);
     const size_t meta_offset = (block_bytes + 3u) & ~(size_t)3u;
     uint8_t *bytes = (uint8_t *)storage;
-    return tp_pool_init_split(pool, tiers, n_tiers, storage, block_bytes,
-                              (uint32_t *)(void *)(bytes + meta_offset),
+    return tp_pool_init_split(pool, tiers, n_tiers, storage, block_bytes, (uint32_t *)(void *)(bytes + meta_offset),
                               storage_size - meta_offset);
 }
 
@@ -371,21 +366,21 @@ static tp_tier_state_t *tier_containing(tp_pool_t *pool, uintptr_t a)
 static inline uint8_t *take_block(tp_tier_state_t *t, size_t size)
 {
     const uint32_t n = t->free_count - 1u;
-    TP_CFG_ASSERT(n < t->block_count);                  /* I3: there was a free block */
+    TP_CFG_ASSERT(n < t->block_count); /* I3: there was a free block */
     t->free_count = n;
     if (n < t->low_water) {
         t->low_water = n;
     }
     const uint32_t i = t->head;
-    TP_CFG_ASSERT(i < t->block_count);                  /* I1: the head is a block */
+    TP_CFG_ASSERT(i < t->block_count); /* I1: the head is a block */
     const uint32_t next = t->link[i];
-    TP_CFG_ASSERT(next != TP_LINK_LIVE);                /* I2: a listed block is free */
-    TP_CFG_ASSERT((next == TP_LINK_END) == (n == 0u));  /* I1: list and count end together */
+    TP_CFG_ASSERT(next != TP_LINK_LIVE);                         /* I2: a listed block is free */
+    TP_CFG_ASSERT((next == TP_LINK_END) == (n == 0u));           /* I1: list and count end together */
     TP_CFG_ASSERT(next == TP_LINK_END || next < t->block_count); /* I1 */
     t->head = next;
-    t->link[i] = TP_LINK_LIVE;                          /* I2: now handed out */
+    t->link[i] = TP_LINK_LIVE; /* I2: now handed out */
     t->bytes_requested += size;
-    TP_CFG_ASSERT(t->low_water <= t->free_count);       /* I3 */
+    TP_CFG_ASSERT(t->low_water <= t->free_count); /* I3 */
     /* A multiply is one instruction on every target we build for. */
     return t->base + (size_t)i * t->block_size;
 }
@@ -399,8 +394,7 @@ static inline uint8_t *take_block(tp_tier_state_t *t, size_t size)
  * have their own function below, so that no call takes more than four
  * arguments (the most a 32-bit ARM call passes in registers).
  */
-static inline void *alloc_fallback(tp_pool_t *pool, size_t size, tp_tier_state_t *best,
-                                   int critical, tp_irqstate_t irq)
+static inline void *alloc_fallback(tp_pool_t *pool, size_t size, tp_tier_state_t *best, int critical, tp_irqstate_t irq)
 {
     void *block = NULL;
     if (best->fit_key == 0u) { /* size 0, above the largest tier, or no pool */
@@ -424,22 +418,19 @@ static inline void *alloc_fallback(tp_pool_t *pool, size_t size, tp_tier_state_t
     return block;
 }
 
-TP_NOINLINE static void *alloc_slow(tp_pool_t *pool, size_t size, tp_tier_state_t *best,
-                                    tp_irqstate_t irq)
+TP_NOINLINE static void *alloc_slow(tp_pool_t *pool, size_t size, tp_tier_state_t *best, tp_irqstate_t irq)
 {
     return alloc_fallback(pool, size, best, 0, irq);
 }
 
-TP_NOINLINE static void *alloc_slow_critical(tp_pool_t *pool, size_t size,
-                                             tp_tier_state_t *best, tp_irqstate_t irq)
+TP_NOINLINE static void *alloc_slow_critical(tp_pool_t *pool, size_t size, tp_tier_state_t *best, tp_irqstate_t irq)
 {
     return alloc_fallback(pool, size, best, 1, irq);
 }
 
 /* With the lock held: serve the request from tier t or leave it to
  * alloc_slow; releases the lock either way. */
-static inline void *alloc_locked(tp_pool_t *pool, size_t size, tp_tier_state_t *t,
-                                 int critical, tp_irqstate_t irq)
+static inline void *alloc_locked(tp_pool_t *pool, size_t size, tp_tier_state_t *t, int critical, tp_irqstate_t irq)
 {
     if (t->free_count > (critical ? 0u : t->reserve)) {
         void *block = take_block(t, size);
@@ -451,8 +442,7 @@ static inline void *alloc_locked(tp_pool_t *pool, size_t size, tp_tier_state_t *
 
 #if TP_CFG_THREAD_SAFE
 /* tp_alloc when another context holds the lock: wait for it, then as usual. */
-TP_NOINLINE static void *alloc_contended(tp_pool_t *pool, size_t size, tp_tier_state_t *t,
-                                         int critical)
+TP_NOINLINE static void *alloc_contended(tp_pool_t *pool, size_t size, tp_tier_state_t *t, int critical)
 {
     const tp_irqstate_t irq = POOL_ENTER(pool);
     return alloc_locked(pool, size, t, critical, irq);
@@ -527,16 +517,14 @@ TP_COLD static tp_err_t free_double(tp_pool_t *pool, tp_irqstate_t irq)
 }
 
 /* With the lock held: return block i of tier t; releases the lock. */
-static inline tp_err_t free_locked(tp_pool_t *pool, tp_tier_state_t *t, uint32_t i,
-                                   tp_irqstate_t irq)
+static inline tp_err_t free_locked(tp_pool_t *pool, tp_tier_state_t *t, uint32_t i, tp_irqstate_t irq)
 {
     uint16_t *const link = t->link;
     if (link[i] != TP_LINK_LIVE) {
         return free_double(pool, irq);
     }
-    TP_CFG_ASSERT(t->free_count < t->block_count);  /* I2, I3: a live block is not free */
-    TP_CFG_ASSERT(t->head == TP_LINK_END ? t->free_count == 0u
-                                         : t->head < t->block_count); /* I1 */
+    TP_CFG_ASSERT(t->free_count < t->block_count); /* I2, I3: a live block is not free */
+    TP_CFG_ASSERT(t->head == TP_LINK_END ? t->free_count == 0u : t->head < t->block_count); /* I1 */
     link[i] = (uint16_t)t->head;
     t->head = i;
     t->free_count++;
@@ -728,8 +716,7 @@ size_t tp_pool_largest_allocatable(tp_pool_t *pool)
 
 /* ---- consistency checks (I1-I7) ----------------------------------------- */
 
-static tp_err_t check_result(tp_check_fault_t *fault, tp_check_rule_t rule, uint32_t tier,
-                             uint32_t block)
+static tp_err_t check_result(tp_check_fault_t *fault, tp_check_rule_t rule, uint32_t tier, uint32_t block)
 {
     if (fault != NULL) {
         fault->rule = rule;
@@ -747,27 +734,23 @@ static tp_err_t check_result(tp_check_fault_t *fault, tp_check_rule_t rule, uint
 /* The rules about one tier record that need no link (I3, I5, I6, I7, and I1's
  * head); prev is the tier before it or NULL. Tier offsets are aligned relative
  * to the start of block storage, tier 0's base (storage need only be 4-aligned). */
-static tp_check_rule_t tier_rule_broken(const tp_tier_state_t *t, const tp_tier_state_t *prev,
-                                        const uint8_t *blocks, uint32_t first_index)
+static tp_check_rule_t tier_rule_broken(const tp_tier_state_t *t, const tp_tier_state_t *prev, const uint8_t *blocks,
+                                        uint32_t first_index)
 {
     const uint32_t size = t->block_size, count = t->block_count;
-    if (size == 0u || count == 0u || count > TP_MAX_BLOCKS_PER_TIER ||
-        (prev != NULL && size <= prev->block_size)) {
+    if (size == 0u || count == 0u || count > TP_MAX_BLOCKS_PER_TIER || (prev != NULL && size <= prev->block_size)) {
         return TP_CHECK_I6_LAYOUT;
     }
     const uintptr_t odd = (uintptr_t)(size >> (t->shift & 31u));
-    if (t->shift > 31u || (odd << t->shift) != size || (odd & 1u) == 0u ||
-        odd * t->inverse != 1u || t->fit_key != (size_t)0u - size ||
-        t->end_key != ~((uintptr_t)t->base + (uintptr_t)size * count - 1u)) {
+    if (t->shift > 31u || (odd << t->shift) != size || (odd & 1u) == 0u || odd * t->inverse != 1u ||
+        t->fit_key != (size_t)0u - size || t->end_key != ~((uintptr_t)t->base + (uintptr_t)size * count - 1u)) {
         return TP_CHECK_I5_LOOKUP_KEYS;
     }
-    if ((((uintptr_t)t->base - (uintptr_t)blocks) & (tier_alignment(size) - 1u)) != 0u ||
-        t->link == NULL ||
+    if ((((uintptr_t)t->base - (uintptr_t)blocks) & (tier_alignment(size) - 1u)) != 0u || t->link == NULL ||
         t->first_index != first_index ||
-        (prev != NULL && ((uintptr_t)t->base - (uintptr_t)prev->base <
-                              (uintptr_t)prev->block_size * prev->block_count ||
-                          (uintptr_t)t->base < (uintptr_t)prev->base ||
-                          t->link != prev->link + prev->block_count))) {
+        (prev != NULL &&
+         ((uintptr_t)t->base - (uintptr_t)prev->base < (uintptr_t)prev->block_size * prev->block_count ||
+          (uintptr_t)t->base < (uintptr_t)prev->base || t->link != prev->link + prev->block_count))) {
         return TP_CHECK_I6_LAYOUT;
     }
     if (t->free_count > count || t->low_water > t->free_count) {
@@ -800,8 +783,7 @@ static tp_err_t check_tiers(const tp_pool_t *pool, tp_check_fault_t *fault)
     uint32_t first_index = 0;
     for (uint32_t i = 0; i < n; i++) {
         const tp_tier_state_t *t = &pool->tier[i];
-        const tp_check_rule_t rule =
-            tier_rule_broken(t, i > 0u ? t - 1 : NULL, pool->tier[0].base, first_index);
+        const tp_check_rule_t rule = tier_rule_broken(t, i > 0u ? t - 1 : NULL, pool->tier[0].base, first_index);
         if (rule != TP_CHECK_OK) {
             return check_result(fault, rule, i, NO_INDEX);
         }
@@ -894,8 +876,7 @@ const char *tp_check_rule_text(tp_check_rule_t rule)
     }
 }
 
-static void describe(const tp_pool_t *pool, const tp_tier_state_t *t, uint32_t index,
-                     tp_block_info_t *out)
+static void describe(const tp_pool_t *pool, const tp_tier_state_t *t, uint32_t index, tp_block_info_t *out)
 {
     out->tier = (uint32_t)(t - pool->tier);
     out->index = t->first_index + index;

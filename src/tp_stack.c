@@ -17,7 +17,10 @@ typedef struct {
 static task_t g_tasks[TP_CFG_STACK_TASKS];
 static uint32_t g_n_tasks;
 /* The default policy: tp_config.h's values (one place). */
-#define DEFAULT_POLICY {TP_CFG_STACK_WARN_PCT, TP_CFG_STACK_GROW_PCT, TP_CFG_STACK_CAP_BYTES}
+#define DEFAULT_POLICY                                                       \
+    {                                                                        \
+        TP_CFG_STACK_WARN_PCT, TP_CFG_STACK_GROW_PCT, TP_CFG_STACK_CAP_BYTES \
+    }
 static const tp_stack_policy_t default_policy = DEFAULT_POLICY;
 static tp_stack_policy_t g_policy = DEFAULT_POLICY;
 
@@ -56,8 +59,8 @@ tp_err_t tp_stack_set_policy(const tp_stack_policy_t *policy)
         g_policy = default_policy;
         return TP_OK;
     }
-    if (policy->warn_pct == 0u || policy->warn_pct > 100u || policy->grow_pct == 0u ||
-        policy->grow_pct > 400u || policy->cap_bytes < 256u) {
+    if (policy->warn_pct == 0u || policy->warn_pct > 100u || policy->grow_pct == 0u || policy->grow_pct > 400u ||
+        policy->cap_bytes < 256u) {
         return TP_ERR_INVALID_ARG;
     }
     g_policy = *policy;
@@ -129,13 +132,11 @@ int tp_stack_check(tp_stack_warn_fn warn, void *user)
         }
         const uint32_t used = unused >= t->size ? 0u : t->size - unused;
         /* used * 100 can overflow for stacks above 42 MB: compare in two steps. */
-        const uint32_t pct = used > 0xFFFFFFFFu / 100u ? (used / (t->size / 100u + 1u))
-                                                       : used * 100u / t->size;
+        const uint32_t pct = used > 0xFFFFFFFFu / 100u ? (used / (t->size / 100u + 1u)) : used * 100u / t->size;
         if (pct > g_policy.warn_pct) {
             char line[64 + TP_CFG_TASK_NAME_LEN];
             (void)snprintf(line, sizeof line, "stack: task \"%.*s\" uses %lu of %lu bytes (%lu%%)",
-                           (int)(TP_CFG_TASK_NAME_LEN - 1), t->name, (unsigned long)used,
-                           (unsigned long)t->size,
+                           (int)(TP_CFG_TASK_NAME_LEN - 1), t->name, (unsigned long)used, (unsigned long)t->size,
                            (unsigned long)pct);
             tp_sys_log(1, line);
             if (warn != NULL) {
@@ -164,8 +165,7 @@ static uint32_t table_crc(const tp_stack_table_t *tab)
 static const tp_stack_table_t *valid_table(void)
 {
     const tp_stack_table_t *tab = table_area();
-    if (tab == NULL || tab->magic != TP_STACK_MAGIC || tab->n > TP_CFG_STACK_PERSIST ||
-        tab->crc != table_crc(tab)) {
+    if (tab == NULL || tab->magic != TP_STACK_MAGIC || tab->n > TP_CFG_STACK_PERSIST || tab->crc != table_crc(tab)) {
         return NULL;
     }
     return tab;
@@ -212,8 +212,7 @@ tp_err_t tp_stack_note_overflow(const char *name, uint32_t old_bytes)
     }
     if (e == NULL) {
         if (tab->n >= TP_CFG_STACK_PERSIST) { /* evict the oldest entry */
-            memmove(&tab->entry[0], &tab->entry[1],
-                    (TP_CFG_STACK_PERSIST - 1u) * sizeof tab->entry[0]);
+            memmove(&tab->entry[0], &tab->entry[1], (TP_CFG_STACK_PERSIST - 1u) * sizeof tab->entry[0]);
             tab->n--;
         }
         e = &tab->entry[tab->n++];
@@ -225,9 +224,8 @@ tp_err_t tp_stack_note_overflow(const char *name, uint32_t old_bytes)
     if (base == 0u) {
         base = 1024u; /* unknown size: start from a plausible minimum */
     }
-    uint32_t grown = base > 0xFFFFFFFFu / (100u + g_policy.grow_pct)
-                         ? 0xFFFFFFFFu
-                         : base * (100u + g_policy.grow_pct) / 100u;
+    uint32_t grown =
+        base > 0xFFFFFFFFu / (100u + g_policy.grow_pct) ? 0xFFFFFFFFu : base * (100u + g_policy.grow_pct) / 100u;
     if (grown > g_policy.cap_bytes) {
         grown = g_policy.cap_bytes > base ? g_policy.cap_bytes : base;
     }
@@ -235,8 +233,8 @@ tp_err_t tp_stack_note_overflow(const char *name, uint32_t old_bytes)
     tab->crc = 0;
     tab->crc = table_crc(tab);
     TP_CFG_ASSERT(tab->n >= 1u && tab->n <= TP_CFG_STACK_PERSIST);
-    TP_CFG_ASSERT(e->size >= base);          /* a stack never shrinks */
-    TP_CFG_ASSERT(valid_table() == tab);     /* the CRC covers what was stored */
+    TP_CFG_ASSERT(e->size >= base);      /* a stack never shrinks */
+    TP_CFG_ASSERT(valid_table() == tab); /* the CRC covers what was stored */
     return tp_sys_persist_flush() == TP_OK ? TP_OK : TP_ERR_IO;
 }
 

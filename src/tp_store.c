@@ -89,8 +89,8 @@ static void check_locked(const tp_store_t *s)
 
 tp_err_t tp_store_init(tp_store_t *s, tp_pool_t *pool, uint32_t capacity, uint32_t max_pins)
 {
-    if (s == NULL || tp_pool_tier_count(pool) == 0u || capacity == 0u ||
-        capacity > TP_CFG_STORE_MAX_SLOTS || max_pins > TP_CFG_STORE_MAX_SLOTS - capacity) {
+    if (s == NULL || tp_pool_tier_count(pool) == 0u || capacity == 0u || capacity > TP_CFG_STORE_MAX_SLOTS ||
+        max_pins > TP_CFG_STORE_MAX_SLOTS - capacity) {
         return TP_ERR_INVALID_ARG;
     }
     memset(s, 0, sizeof *s);
@@ -135,8 +135,8 @@ static void unlink_locked(tp_store_t *s, uint32_t k)
 }
 
 /* Insert a checked item. */
-static tp_err_t add_locked(tp_store_t *s, const char *key, size_t klen, uint8_t *block,
-                           uint32_t len, tp_store_result_t *res)
+static tp_err_t add_locked(tp_store_t *s, const char *key, size_t klen, uint8_t *block, uint32_t len,
+                           tp_store_result_t *res)
 {
     for (uint32_t i = 0; i < n_slots(s); i++) {
         if (s->slot[i].state != SLOT_FREE && s->slot[i].data == block) {
@@ -195,8 +195,8 @@ static void clear_result(tp_store_result_t *res)
     }
 }
 
-tp_err_t tp_store_adopt(tp_store_t *s, const char *key, void *block, size_t len,
-                        tp_store_check_fn check, void *user, tp_store_result_t *res)
+tp_err_t tp_store_adopt(tp_store_t *s, const char *key, void *block, size_t len, tp_store_check_fn check, void *user,
+                        tp_store_result_t *res)
 {
     clear_result(res);
     const size_t klen = key_len(key);
@@ -228,8 +228,8 @@ tp_err_t tp_store_adopt(tp_store_t *s, const char *key, void *block, size_t len,
     return err;
 }
 
-tp_err_t tp_store_load(tp_store_t *s, const char *key, size_t size, tp_store_fill_fn fill,
-                       tp_store_check_fn check, void *user, tp_store_result_t *res)
+tp_err_t tp_store_load(tp_store_t *s, const char *key, size_t size, tp_store_fill_fn fill, tp_store_check_fn check,
+                       void *user, tp_store_result_t *res)
 {
     clear_result(res);
     if (!ready(s) || key_len(key) == 0u || size == 0u || fill == NULL) {
@@ -293,8 +293,7 @@ tp_err_t tp_store_put(tp_store_t *s, tp_store_ref_t *ref)
     tp_err_t err = TP_OK;
     STORE_LOCK(s);
     tp_store_slot_t *sl = ref->slot < n_slots(s) ? &s->slot[ref->slot] : NULL;
-    if (sl == NULL || sl->state == SLOT_FREE || sl->pins == 0u || sl->seq != ref->seq ||
-        sl->data != ref->data) {
+    if (sl == NULL || sl->state == SLOT_FREE || sl->pins == 0u || sl->seq != ref->seq || sl->data != ref->data) {
         s->st.bad_puts++;
         err = TP_ERR_INVALID_ARG;
     } else {

@@ -35,12 +35,10 @@ tp_track_t *tp_track_of(const tp_pool_t *pool)
     return NULL;
 }
 
-tp_err_t tp_track_init(tp_track_t *t, tp_pool_t *pool, tp_track_entry_t *table,
-                       uint32_t entries, uint32_t flags)
+tp_err_t tp_track_init(tp_track_t *t, tp_pool_t *pool, tp_track_entry_t *table, uint32_t entries, uint32_t flags)
 {
     const uint32_t n_blocks = tp_pool_block_count(pool); /* 0: NULL or not initialised */
-    if (t == NULL || n_blocks == 0u || table == NULL || entries < n_blocks ||
-        (flags & ~KNOWN_FLAGS) != 0u) {
+    if (t == NULL || n_blocks == 0u || table == NULL || entries < n_blocks || (flags & ~KNOWN_FLAGS) != 0u) {
         return TP_ERR_INVALID_ARG;
     }
     size_t slot = TP_CFG_TRACK_MAX;
@@ -109,7 +107,7 @@ static void emit(tp_track_t *t, const char *text, int n)
 static void emit_event(tp_track_t *t, char kind, uint64_t time_us, const void *block, uint32_t size)
 {
     char line[TP_EVLINE_SIZE(TP_CFG_TASK_NAME_LEN - 1u)];
-    const tp_evline_t ev = {kind, time_us, (uint64_t)(uintptr_t)block, size, tp_sys_task_name(), 0};
+    const tp_evline_t ev = { kind, time_us, (uint64_t)(uintptr_t)block, size, tp_sys_task_name(), 0 };
     emit(t, line, (int)tp_evline_format(line, sizeof line, &ev));
 }
 
@@ -124,8 +122,7 @@ tp_err_t tp_track_set_event_sink(tp_track_t *t, tp_track_write_fn fn, void *user
     return TP_OK;
 }
 
-static void report(tp_track_t *t, tp_track_event_t ev, const void *block,
-                   const tp_track_entry_t *e, uint32_t offset)
+static void report(tp_track_t *t, tp_track_event_t ev, const void *block, const tp_track_entry_t *e, uint32_t offset)
 {
     tp_irqstate_t st = tp_pool_lock(t->pool);
     if (ev == TP_TRACK_EV_OVERFLOW) {
@@ -255,8 +252,7 @@ tp_err_t tp_track_free(tp_pool_t *pool, void *ptr, const char *where, int line)
         return tp_free(pool, ptr);
     }
     tp_block_info_t bi;
-    if (locate_locked(pool, ptr, &bi) != TP_OK || !bi.live || bi.start != (uint8_t *)ptr ||
-        bi.index >= t->entries) {
+    if (locate_locked(pool, ptr, &bi) != TP_OK || !bi.live || bi.start != (uint8_t *)ptr || bi.index >= t->entries) {
         const tp_err_t err = tp_free(pool, ptr);
         if (err != TP_OK) {
             report(t, TP_TRACK_EV_BAD_FREE, ptr, NULL, (uint32_t)-err);
@@ -342,8 +338,7 @@ tp_err_t tp_track_live(tp_track_t *t, uint32_t since_epoch, uint32_t *blocks, ui
     return TP_OK;
 }
 
-tp_err_t tp_track_leak_report_cb(tp_track_t *t, uint32_t since_epoch, tp_track_write_fn fn,
-                                 void *user)
+tp_err_t tp_track_leak_report_cb(tp_track_t *t, uint32_t since_epoch, tp_track_write_fn fn, void *user)
 {
     if (!attached(t) || fn == NULL) {
         return TP_ERR_INVALID_ARG;
@@ -354,8 +349,7 @@ tp_err_t tp_track_leak_report_cb(tp_track_t *t, uint32_t since_epoch, tp_track_w
     (void)tp_track_live(t, since_epoch, &nb, &nbytes);
     int n = snprintf(line, sizeof line,
                      "====== Tierpool Leak Report: %lu blocks since epoch %lu (pool of %lu blocks) ======\n",
-                     (unsigned long)nb, (unsigned long)since_epoch,
-                     (unsigned long)n_blocks);
+                     (unsigned long)nb, (unsigned long)since_epoch, (unsigned long)n_blocks);
     fn(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1u, user);
     for (uint32_t i = 0; i < n_blocks; i++) {
         const tp_track_entry_t *e = &t->table[i];
@@ -366,16 +360,14 @@ tp_err_t tp_track_leak_report_cb(tp_track_t *t, uint32_t since_epoch, tp_track_w
         if (e->line > 0u) {
             n = snprintf(line, sizeof line,
                          "%6lu bytes (@ 0x%lx, tier %lu/%lu) allocated task \"%s\" epoch %lu caller %s:%lu\n",
-                         (unsigned long)e->size, (unsigned long)(uintptr_t)bi.start,
-                         (unsigned long)bi.tier, (unsigned long)bi.block_size, e->task,
-                         (unsigned long)e->epoch, e->where != NULL ? e->where : "?",
-                         (unsigned long)e->line);
+                         (unsigned long)e->size, (unsigned long)(uintptr_t)bi.start, (unsigned long)bi.tier,
+                         (unsigned long)bi.block_size, e->task, (unsigned long)e->epoch,
+                         e->where != NULL ? e->where : "?", (unsigned long)e->line);
         } else {
-            n = snprintf(line, sizeof line,
-                         "%6lu bytes (@ 0x%lx, tier %lu/%lu) allocated task \"%s\" epoch %lu caller %s\n",
-                         (unsigned long)e->size, (unsigned long)(uintptr_t)bi.start,
-                         (unsigned long)bi.tier, (unsigned long)bi.block_size, e->task,
-                         (unsigned long)e->epoch, e->where != NULL ? e->where : "?");
+            n = snprintf(
+                line, sizeof line, "%6lu bytes (@ 0x%lx, tier %lu/%lu) allocated task \"%s\" epoch %lu caller %s\n",
+                (unsigned long)e->size, (unsigned long)(uintptr_t)bi.start, (unsigned long)bi.tier,
+                (unsigned long)bi.block_size, e->task, (unsigned long)e->epoch, e->where != NULL ? e->where : "?");
         }
         fn(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1u, user);
     }
@@ -385,9 +377,8 @@ tp_err_t tp_track_leak_report_cb(tp_track_t *t, uint32_t since_epoch, tp_track_w
                  "total allocations: %lu\ntotal frees: %lu\n"
                  "overflows: %lu\nuse after free: %lu\n"
                  "================================\n",
-                 (unsigned long)nbytes, (unsigned long)nb, (unsigned long)t->allocs,
-                 (unsigned long)t->frees, (unsigned long)t->overflows,
-                 (unsigned long)t->use_after_free);
+                 (unsigned long)nbytes, (unsigned long)nb, (unsigned long)t->allocs, (unsigned long)t->frees,
+                 (unsigned long)t->overflows, (unsigned long)t->use_after_free);
     fn(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1u, user);
     return TP_OK;
 }

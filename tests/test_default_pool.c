@@ -142,10 +142,10 @@ static void test_torture_rewritten(void **state)
     tp_pool_t *pool = tp_default_pool();
     tp_pool_stats_t at_start;
     assert_int_equal(tp_pool_get_stats(pool, &at_start), TP_OK);
-    const uint32_t size_of[3] = {256, 1024, 4096};
+    const uint32_t size_of[3] = { 256, 1024, 4096 };
     uint32_t rng = 0x5EED;
     for (int round = 0; round < 100 * TP_TEST_SCALE / 8; round++) {
-        uint32_t free_blocks[3] = {64, 24, 12};
+        uint32_t free_blocks[3] = { 64, 24, 12 };
         void *ptr[100];
         uint32_t tier[100];
         for (int i = 0; i < 100; i++) {
@@ -189,8 +189,8 @@ static void test_torture_rewritten(void **state)
     /* Within capacity (at most 64/24/12 live per class) nothing ever fails. */
     for (int round = 0; round < 100 * TP_TEST_SCALE / 8; round++) {
         void *ptr[100];
-        const uint32_t per_class[3] = {64, 24, 12};
-        const uint32_t lo[3] = {32, 257, 1025}, hi[3] = {256, 1024, 4095};
+        const uint32_t per_class[3] = { 64, 24, 12 };
+        const uint32_t lo[3] = { 32, 257, 1025 }, hi[3] = { 256, 1024, 4095 };
         int n = 0;
         for (uint32_t c = 0; c < 3; c++) {
             for (uint32_t k = 0; k < per_class[c]; k++) {

@@ -15,16 +15,14 @@
 
 #include "tp_evline.h"
 
-static size_t fmt(char *buf, size_t size, char kind, uint64_t t, uint64_t addr, uint32_t bytes,
-                  const char *task)
+static size_t fmt(char *buf, size_t size, char kind, uint64_t t, uint64_t addr, uint32_t bytes, const char *task)
 {
-    tp_evline_t ev = {kind, t, addr, bytes, task, 0};
+    tp_evline_t ev = { kind, t, addr, bytes, task, 0 };
     return tp_evline_format(buf, size, &ev);
 }
 
 /* Parse a formatted line (without its '\n') back. */
-static int parse_back(const char *line, size_t len, unsigned version, tp_evline_t *ev, char *name,
-                      size_t name_size)
+static int parse_back(const char *line, size_t len, unsigned version, tp_evline_t *ev, char *name, size_t name_size)
 {
     assert_true(len > 0 && line[len - 1] == '\n');
     const char *why = NULL;
@@ -128,8 +126,7 @@ static void expect_malformed(const char *line, unsigned version, const char *fra
     tp_evline_t ev;
     char name[16];
     const char *why = NULL;
-    assert_int_equal(tp_evline_parse(line, strlen(line), version, &ev, name, sizeof name, &why),
-                     TP_EVLINE_MALFORMED);
+    assert_int_equal(tp_evline_parse(line, strlen(line), version, &ev, name, sizeof name, &why), TP_EVLINE_MALFORMED);
     if (strstr(why, fragment) == NULL) {
         fail_msg("'%s': reason \"%s\" lacks \"%s\"", line, why, fragment);
     }
@@ -195,11 +192,8 @@ static void test_header(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain_lines),
-        cmocka_unit_test(test_names_round_trip),
-        cmocka_unit_test(test_truncation),
-        cmocka_unit_test(test_parse),
-        cmocka_unit_test(test_header),
+        cmocka_unit_test(test_plain_lines), cmocka_unit_test(test_names_round_trip), cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_parse),       cmocka_unit_test(test_header),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

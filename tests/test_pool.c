@@ -14,7 +14,7 @@
 #include "tierpool.h"
 #include "tp_test_util.h"
 
-static const tp_tier_t seed_tiers[] = {{256, 64}, {1024, 24}, {4096, 12}};
+static const tp_tier_t seed_tiers[] = { { 256, 64 }, { 1024, 24 }, { 4096, 12 } };
 #define SEED_N 3u
 
 /* Big enough for every configuration below; 64-byte aligned. */
@@ -45,17 +45,17 @@ static void test_storage_size(void **state)
     assert_true(TP_POOL_STORAGE_BOUND(3, 90112, 100) >= tp_pool_storage_size(seed_tiers, SEED_N));
 
     /* Padding: a 24-byte tier (8-aligned) then a 64-byte tier (64-aligned). */
-    const tp_tier_t padded[] = {{24, 3}, {64, 2}, {100, 1}};
+    const tp_tier_t padded[] = { { 24, 3 }, { 64, 2 }, { 100, 1 } };
     /* tier 0 at 0..71, tier 1 at 128..255 (64-aligned), tier 2 at 256..355 */
     assert_int_equal(tp_pool_block_bytes(padded, 3), 356);
     assert_int_equal(tp_pool_storage_size(padded, 3), 356 + 12);
-    const tp_tier_t odd_count[] = {{8, 3}}; /* 6 bytes of links, rounded to 8 */
+    const tp_tier_t odd_count[] = { { 8, 3 } }; /* 6 bytes of links, rounded to 8 */
     assert_int_equal(tp_pool_meta_bytes(odd_count, 1), 8);
     assert_int_equal(tp_pool_storage_size(odd_count, 1), 24 + 8);
     assert_true(TP_POOL_STORAGE_BOUND(3, 24 * 3 + 64 * 2 + 100, 6) >= tp_pool_storage_size(padded, 3));
 
     /* Invalid configurations have no size. */
-    const tp_tier_t unsorted[] = {{64, 1}, {32, 1}};
+    const tp_tier_t unsorted[] = { { 64, 1 }, { 32, 1 } };
     assert_int_equal(tp_pool_storage_size(unsorted, 2), 0);
     assert_int_equal(tp_pool_storage_size(NULL, 1), 0);
     assert_int_equal(tp_pool_storage_size(seed_tiers, 0), 0);
@@ -99,9 +99,8 @@ static void expect_init_rejected(const tp_tier_t *tiers, size_t n, void *mem, si
 
     static tp_pool_t working, before;
     static _Alignas(64) uint8_t working_storage[512];
-    const tp_tier_t small[] = {{32, 4}};
-    assert_int_equal(tp_pool_init(&working, small, 1, working_storage, sizeof working_storage),
-                     TP_OK);
+    const tp_tier_t small[] = { { 32, 4 } };
+    assert_int_equal(tp_pool_init(&working, small, 1, working_storage, sizeof working_storage), TP_OK);
     void *block = tp_alloc(&working, 8);
     assert_non_null(block);
     memcpy(&before, &working, sizeof working);
@@ -121,22 +120,22 @@ static void test_init_rejects_bad_configs(void **state)
     expect_init_rejected(seed_tiers, SEED_N, storage + 1, need + 8); /* misaligned */
     expect_init_rejected(seed_tiers, SEED_N, storage + 2, need + 8);
 
-    const tp_tier_t zero_size[] = {{0, 4}, {64, 4}};
+    const tp_tier_t zero_size[] = { { 0, 4 }, { 64, 4 } };
     expect_init_rejected(zero_size, 2, storage, sizeof storage);
-    const tp_tier_t zero_count[] = {{32, 4}, {64, 0}};
+    const tp_tier_t zero_count[] = { { 32, 4 }, { 64, 0 } };
     expect_init_rejected(zero_count, 2, storage, sizeof storage);
-    const tp_tier_t unsorted[] = {{64, 4}, {32, 4}};
+    const tp_tier_t unsorted[] = { { 64, 4 }, { 32, 4 } };
     expect_init_rejected(unsorted, 2, storage, sizeof storage);
-    const tp_tier_t equal[] = {{64, 4}, {64, 4}};
+    const tp_tier_t equal[] = { { 64, 4 }, { 64, 4 } };
     expect_init_rejected(equal, 2, storage, sizeof storage);
-    const tp_tier_t too_many_blocks[] = {{8, TP_MAX_BLOCKS_PER_TIER + 1u}};
+    const tp_tier_t too_many_blocks[] = { { 8, TP_MAX_BLOCKS_PER_TIER + 1u } };
     expect_init_rejected(too_many_blocks, 1, storage, sizeof storage);
     /* Sizes whose product or sum would overflow 32 bits. */
-    const tp_tier_t overflow_span[] = {{0x10000000u, 16}};
+    const tp_tier_t overflow_span[] = { { 0x10000000u, 16 } };
     expect_init_rejected(overflow_span, 1, storage, sizeof storage);
-    const tp_tier_t overflow_total[] = {{0x40000000u, 1}, {0x7FFFFFFFu, 1}};
+    const tp_tier_t overflow_total[] = { { 0x40000000u, 1 }, { 0x7FFFFFFFu, 1 } };
     expect_init_rejected(overflow_total, 2, storage, sizeof storage);
-    const tp_tier_t huge_size[] = {{0xFFFFFFFFu, 1}};
+    const tp_tier_t huge_size[] = { { 0xFFFFFFFFu, 1 } };
     expect_init_rejected(huge_size, 1, storage, sizeof storage);
 
     tp_tier_t too_many_tiers[TP_CFG_MAX_TIERS + 1];
@@ -145,8 +144,7 @@ static void test_init_rejects_bad_configs(void **state)
         too_many_tiers[i].block_count = 1;
     }
     expect_init_rejected(too_many_tiers, TP_CFG_MAX_TIERS + 1, storage, sizeof storage);
-    assert_int_equal(tp_pool_init(NULL, seed_tiers, SEED_N, storage, sizeof storage),
-                     TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_init(NULL, seed_tiers, SEED_N, storage, sizeof storage), TP_ERR_INVALID_ARG);
 }
 
 /* A rejected re-init leaves a working pool working, blocks and all. */
@@ -156,7 +154,7 @@ static void test_failed_reinit_keeps_pool(void **state)
     init_seed();
     void *a = tp_alloc(&pool, 100);
     assert_non_null(a);
-    const tp_tier_t unsorted[] = {{64, 4}, {32, 4}};
+    const tp_tier_t unsorted[] = { { 64, 4 }, { 32, 4 } };
     assert_int_equal(tp_pool_init(&pool, unsorted, 2, storage, sizeof storage), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_block_size(&pool, a), 256);
     assert_int_equal(tp_free(&pool, a), TP_OK);
@@ -178,7 +176,7 @@ static void test_max_tiers_and_blocks(void **state)
     }
 
     /* One tier of the maximum block count: every block is handed out once. */
-    const tp_tier_t big[] = {{1, TP_MAX_BLOCKS_PER_TIER}};
+    const tp_tier_t big[] = { { 1, TP_MAX_BLOCKS_PER_TIER } };
     assert_int_equal(tp_pool_init(&pool, big, 1, storage, sizeof storage), TP_OK);
     uint8_t *prev = NULL;
     for (uint32_t i = 0; i < TP_MAX_BLOCKS_PER_TIER; i++) {
@@ -209,8 +207,8 @@ static void test_alloc_smallest_tier_that_fits(void **state)
 {
     (void)state;
     init_seed();
-    const size_t sizes[] = {1, 64, 255, 256, 257, 1000, 1024, 1025, 4095, 4096};
-    const size_t expect[] = {256, 256, 256, 256, 1024, 1024, 1024, 4096, 4096, 4096};
+    const size_t sizes[] = { 1, 64, 255, 256, 257, 1000, 1024, 1025, 4095, 4096 };
+    const size_t expect[] = { 256, 256, 256, 256, 1024, 1024, 1024, 4096, 4096, 4096 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         void *p = tp_alloc(&pool, sizes[i]);
         assert_non_null(p);
@@ -344,7 +342,7 @@ static void test_free_errors_change_nothing(void **state)
 static void test_free_padding_between_tiers_is_foreign(void **state)
 {
     (void)state;
-    const tp_tier_t padded[] = {{24, 3}, {64, 2}};
+    const tp_tier_t padded[] = { { 24, 3 }, { 64, 2 } };
     assert_int_equal(tp_pool_init(&pool, padded, 2, storage, sizeof storage), TP_OK);
     /* Tier 0 spans bytes 0..71, tier 1 starts at 128: 72..127 is padding. */
     assert_int_equal(tp_free(&pool, storage + 72), TP_ERR_FOREIGN_PTR);
@@ -375,7 +373,7 @@ static void test_block_size(void **state)
 static void test_non_power_of_two_sizes(void **state)
 {
     (void)state;
-    const tp_tier_t odd[] = {{24, 40}, {100, 33}, {1000, 5}};
+    const tp_tier_t odd[] = { { 24, 40 }, { 100, 33 }, { 1000, 5 } };
     assert_int_equal(tp_pool_init(&pool, odd, 3, storage, sizeof storage), TP_OK);
     uint8_t *blocks[78];
     for (int i = 0; i < 78; i++) {
@@ -399,7 +397,7 @@ static void test_alignment(void **state)
     (void)state;
     for (uint32_t a = 4; a <= 64; a *= 2) {
         /* Mixed tiers: some multiples of a, some not. */
-        const tp_tier_t tiers[] = {{a, 7}, {a + 2, 5}, {a * 3, 3}, {a * 3 + 2, 2}, {a * 8, 3}};
+        const tp_tier_t tiers[] = { { a, 7 }, { a + 2, 5 }, { a * 3, 3 }, { a * 3 + 2, 2 }, { a * 8, 3 } };
         /* Storage aligned to exactly a (not to 2a). */
         uint8_t *mem = storage + a;
         if (((uintptr_t)mem & (2u * a - 1u)) == 0u) {
@@ -496,7 +494,7 @@ static void test_largest_allocatable_exact(void **state)
 static void test_critical_reserve(void **state)
 {
     (void)state;
-    const tp_tier_t tiers[] = {{64, 4}, {256, 2}};
+    const tp_tier_t tiers[] = { { 64, 4 }, { 256, 2 } };
     assert_int_equal(tp_pool_init(&pool, tiers, 2, storage, sizeof storage), TP_OK);
     assert_int_equal(tp_pool_set_reserve(&pool, 0, 2), TP_OK);
     assert_int_equal(tp_pool_set_reserve(&pool, 1, 1), TP_OK);
@@ -553,17 +551,14 @@ static void test_split_storage(void **state)
     (void)state;
     static _Alignas(64) uint8_t blocks[90112];
     static uint32_t meta[50];
-    assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks, meta,
-                                        sizeof meta),
-                     TP_OK);
+    assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks, meta, sizeof meta), TP_OK);
     uint8_t *p = tp_alloc(&pool, 5);
     assert_ptr_equal(p, blocks);
     /* Overlapping blocks and links are refused, and so is too little room. */
-    assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks,
-                                        (uint32_t *)(void *)(blocks + 64), 200),
-                     TP_ERR_INVALID_ARG);
-    assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks, meta,
-                                        196),
+    assert_int_equal(
+        tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks, (uint32_t *)(void *)(blocks + 64), 200),
+        TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_pool_init_split(&pool, seed_tiers, SEED_N, blocks, sizeof blocks, meta, 196),
                      TP_ERR_INVALID_ARG);
     assert_int_equal(tp_block_size(&pool, p), 256); /* still the old pool */
 }
@@ -571,10 +566,18 @@ static void test_split_storage(void **state)
 static void test_strerror(void **state)
 {
     (void)state;
-    const tp_err_t all[] = {TP_OK, TP_ERR_INVALID_ARG, TP_ERR_FOREIGN_PTR, TP_ERR_BAD_PTR,
-                            TP_ERR_DOUBLE_FREE, TP_ERR_NO_MEM, TP_ERR_TRUNCATED,
-                            TP_ERR_NOT_FOUND, TP_ERR_CORRUPT, TP_ERR_DEFERRED,
-                            TP_ERR_UNSUPPORTED, TP_ERR_IO};
+    const tp_err_t all[] = { TP_OK,
+                             TP_ERR_INVALID_ARG,
+                             TP_ERR_FOREIGN_PTR,
+                             TP_ERR_BAD_PTR,
+                             TP_ERR_DOUBLE_FREE,
+                             TP_ERR_NO_MEM,
+                             TP_ERR_TRUNCATED,
+                             TP_ERR_NOT_FOUND,
+                             TP_ERR_CORRUPT,
+                             TP_ERR_DEFERRED,
+                             TP_ERR_UNSUPPORTED,
+                             TP_ERR_IO };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         const char *text = tp_strerror(all[i]);
         assert_non_null(text);
@@ -611,7 +614,7 @@ static void test_freed_block_reused_first(void **state)
  */
 static void check_every_offset(uint32_t size, uint32_t count)
 {
-    const tp_tier_t one[] = {{size, count}};
+    const tp_tier_t one[] = { { size, count } };
     assert_int_equal(tp_pool_init(&pool, one, 1, storage, sizeof storage), TP_OK);
     for (uint32_t i = 0; i < count; i++) {
         assert_non_null(tp_alloc(&pool, size));
@@ -619,14 +622,12 @@ static void check_every_offset(uint32_t size, uint32_t count)
     const uint32_t span = size * count;
     const uint32_t step = span > 20000u ? 7u : 1u; /* big tiers: a sample */
     for (uint32_t off = 0; off < span + size; off += step) {
-        const tp_err_t expected = off >= span ? TP_ERR_FOREIGN_PTR
-                                  : (off % size != 0u ? TP_ERR_BAD_PTR : TP_OK);
+        const tp_err_t expected = off >= span ? TP_ERR_FOREIGN_PTR : (off % size != 0u ? TP_ERR_BAD_PTR : TP_OK);
         /* Integer arithmetic: the offsets past the tier may lie past `storage`. */
         uint8_t *const ptr = (uint8_t *)((uintptr_t)storage + off);
         const tp_err_t got = tp_free(&pool, ptr);
         if (got != expected) {
-            fail_msg("size %u offset %u: %d, expected %d", (unsigned)size, (unsigned)off, got,
-                     expected);
+            fail_msg("size %u offset %u: %d, expected %d", (unsigned)size, (unsigned)off, got, expected);
         }
         if (got == TP_OK) {
             assert_ptr_equal(tp_alloc(&pool, size), ptr); /* live again */
@@ -641,8 +642,7 @@ static void test_free_index_matches_division(void **state)
     for (uint32_t size = 1; size <= 130; size++) {
         check_every_offset(size, 5);
     }
-    const uint32_t more[] = {192, 255, 256, 257, 384, 1000, 1023, 1024, 1536, 4095, 4096,
-                             12288, 65535, 65536, 98304};
+    const uint32_t more[] = { 192, 255, 256, 257, 384, 1000, 1023, 1024, 1536, 4095, 4096, 12288, 65535, 65536, 98304 };
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
         check_every_offset(more[i], 2);
     }
@@ -659,10 +659,9 @@ static void expect_fault(tp_check_rule_t rule, uint32_t tier, uint32_t block, in
     assert_int_equal(tp_pool_check(&pool, &fault), TP_ERR_CORRUPT);
     assert_memory_equal(&before, &pool, sizeof pool);
     if (fault.rule != rule || fault.tier != tier || fault.block != block) {
-        fail_msg("expected rule %d (%s) tier %u block %u, got rule %d (%s) tier %u block %u",
-                 (int)rule, tp_check_rule_text(rule), (unsigned)tier, (unsigned)block,
-                 (int)fault.rule, tp_check_rule_text(fault.rule), (unsigned)fault.tier,
-                 (unsigned)fault.block);
+        fail_msg("expected rule %d (%s) tier %u block %u, got rule %d (%s) tier %u block %u", (int)rule,
+                 tp_check_rule_text(rule), (unsigned)tier, (unsigned)block, (int)fault.rule,
+                 tp_check_rule_text(fault.rule), (unsigned)fault.tier, (unsigned)fault.block);
     }
     /* The cheap variant sees the tier records only. */
     const tp_err_t cheap = tp_pool_check_tiers(&pool, &fault);
@@ -787,18 +786,16 @@ static void test_pool_check_names_rule_and_tier(void **state)
     /* Every rule has its own text. */
     for (int a = TP_CHECK_OK; a <= TP_CHECK_I7_RESERVE; a++) {
         for (int b = a + 1; b <= TP_CHECK_I7_RESERVE; b++) {
-            assert_true(strcmp(tp_check_rule_text((tp_check_rule_t)a),
-                               tp_check_rule_text((tp_check_rule_t)b)) != 0);
+            assert_true(strcmp(tp_check_rule_text((tp_check_rule_t)a), tp_check_rule_text((tp_check_rule_t)b)) != 0);
         }
     }
     assert_true(strcmp(tp_check_rule_text((tp_check_rule_t)99), "unknown rule") == 0);
 }
 
 /* The one tier-list validation: the rule and the tier it names. */
-static void expect_tiers_fault(const tp_tier_t *tiers, size_t n, tp_tiers_rule_t rule,
-                               uint32_t tier)
+static void expect_tiers_fault(const tp_tier_t *tiers, size_t n, tp_tiers_rule_t rule, uint32_t tier)
 {
-    tp_tiers_fault_t fault = {TP_TIERS_OK, 77};
+    tp_tiers_fault_t fault = { TP_TIERS_OK, 77 };
     assert_int_equal(tp_tiers_check(tiers, n, &fault), TP_ERR_INVALID_ARG);
     assert_int_equal(fault.rule, rule);
     assert_int_equal(fault.tier, tier);
@@ -811,7 +808,7 @@ static void expect_tiers_fault(const tp_tier_t *tiers, size_t n, tp_tiers_rule_t
 static void test_tiers_check_names_rule(void **state)
 {
     (void)state;
-    tp_tiers_fault_t fault = {TP_TIERS_TOO_LARGE, 77};
+    tp_tiers_fault_t fault = { TP_TIERS_TOO_LARGE, 77 };
     assert_int_equal(tp_tiers_check(seed_tiers, SEED_N, &fault), TP_OK);
     assert_int_equal(fault.rule, TP_TIERS_OK);
     assert_int_equal(fault.tier, 0);
@@ -825,30 +822,29 @@ static void test_tiers_check_names_rule(void **state)
     }
     assert_int_equal(tp_tiers_check(many, TP_CFG_MAX_TIERS, NULL), TP_OK);
     expect_tiers_fault(many, TP_CFG_MAX_TIERS + 1u, TP_TIERS_TOO_MANY, 0);
-    const tp_tier_t zero_size[] = {{32, 4}, {0, 4}};
+    const tp_tier_t zero_size[] = { { 32, 4 }, { 0, 4 } };
     expect_tiers_fault(zero_size, 2, TP_TIERS_SIZE_ZERO, 1);
-    const tp_tier_t zero_count[] = {{32, 4}, {64, 4}, {128, 0}};
+    const tp_tier_t zero_count[] = { { 32, 4 }, { 64, 4 }, { 128, 0 } };
     expect_tiers_fault(zero_count, 3, TP_TIERS_COUNT_RANGE, 2);
-    const tp_tier_t too_many_blocks[] = {{8, TP_MAX_BLOCKS_PER_TIER + 1u}};
+    const tp_tier_t too_many_blocks[] = { { 8, TP_MAX_BLOCKS_PER_TIER + 1u } };
     expect_tiers_fault(too_many_blocks, 1, TP_TIERS_COUNT_RANGE, 0);
-    const tp_tier_t max_blocks[] = {{8, TP_MAX_BLOCKS_PER_TIER}};
+    const tp_tier_t max_blocks[] = { { 8, TP_MAX_BLOCKS_PER_TIER } };
     assert_int_equal(tp_tiers_check(max_blocks, 1, NULL), TP_OK);
-    const tp_tier_t equal[] = {{64, 4}, {64, 4}};
+    const tp_tier_t equal[] = { { 64, 4 }, { 64, 4 } };
     expect_tiers_fault(equal, 2, TP_TIERS_NOT_INCREASING, 1);
     /* 2^31 - 1 bytes of blocks is the most; one more byte is refused. */
-    const tp_tier_t largest[] = {{0x7FFFFFFFu, 1}};
+    const tp_tier_t largest[] = { { 0x7FFFFFFFu, 1 } };
     assert_int_equal(tp_tiers_check(largest, 1, NULL), TP_OK);
-    const tp_tier_t too_large[] = {{0x80000000u, 1}};
+    const tp_tier_t too_large[] = { { 0x80000000u, 1 } };
     expect_tiers_fault(too_large, 1, TP_TIERS_TOO_LARGE, 0);
     /* The alignment padding counts: after 65 bytes, a tier of 2^31 - 128-byte
      * blocks (64-aligned) starts at 128 and ends at 2^31 exactly; without the
      * padding it would end at 2^31 - 63. */
-    const tp_tier_t padded[] = {{65, 1}, {0x7FFFFF80u, 1}};
+    const tp_tier_t padded[] = { { 65, 1 }, { 0x7FFFFF80u, 1 } };
     expect_tiers_fault(padded, 2, TP_TIERS_TOO_LARGE, 1);
     for (int a = TP_TIERS_OK; a <= TP_TIERS_TOO_LARGE; a++) {
         for (int b = a + 1; b <= TP_TIERS_TOO_LARGE; b++) {
-            assert_true(strcmp(tp_tiers_rule_text((tp_tiers_rule_t)a),
-                               tp_tiers_rule_text((tp_tiers_rule_t)b)) != 0);
+            assert_true(strcmp(tp_tiers_rule_text((tp_tiers_rule_t)a), tp_tiers_rule_text((tp_tiers_rule_t)b)) != 0);
         }
     }
 }
@@ -936,7 +932,7 @@ static void test_uninitialised_pool_refused(void **state)
     memset(&p, 0, sizeof p);
     expect_refused_everywhere(&p);
     memset(&p, 0x5A, sizeof p);
-    const tp_tier_t bad[] = {{64, 0}};
+    const tp_tier_t bad[] = { { 64, 0 } };
     assert_int_equal(tp_pool_init(&p, bad, 1, storage, sizeof storage), TP_ERR_INVALID_ARG);
     expect_refused_everywhere(&p);
 #if TP_CFG_CHECK_INIT

@@ -30,7 +30,7 @@ static void test_not_initialised(void **state)
     assert_int_equal(tp_pool_block_count(&pool), 0);
     assert_int_equal(tp_pool_tier_usage(&pool, 0, &u), TP_ERR_INVALID_ARG);
     /* a failed init leaves the pool not initialised */
-    const tp_tier_t bad[] = {{64, 0}};
+    const tp_tier_t bad[] = { { 64, 0 } };
     assert_int_equal(tp_pool_init(&pool, bad, 1, storage, sizeof storage), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_pool_tier_count(&pool), 0);
 }
@@ -38,7 +38,7 @@ static void test_not_initialised(void **state)
 static void test_arguments(void **state)
 {
     (void)state;
-    const tp_tier_t tiers[] = {{32, 10}, {128, 5}, {1024, 3}};
+    const tp_tier_t tiers[] = { { 32, 10 }, { 128, 5 }, { 1024, 3 } };
     assert_int_equal(tp_pool_init(&pool, tiers, 3, storage, sizeof storage), TP_OK);
     assert_int_equal(tp_pool_tier_count(&pool), 3);
     assert_int_equal(tp_pool_block_count(&pool), 18);
@@ -61,9 +61,9 @@ static void test_arguments(void **state)
 static void test_usage_matches_stats(void **state)
 {
     (void)state;
-    const tp_tier_t tiers[] = {{32, 10}, {128, 5}, {1024, 3}};
+    const tp_tier_t tiers[] = { { 32, 10 }, { 128, 5 }, { 1024, 3 } };
     assert_int_equal(tp_pool_init(&pool, tiers, 3, storage, sizeof storage), TP_OK);
-    void *live[18] = {0};
+    void *live[18] = { 0 };
     uint32_t seed = 0x5eed1234u;
     for (int step = 0; step < 2000 * TP_TEST_SCALE; step++) {
         const uint32_t slot = tp_test_range(&seed, 0, 17);

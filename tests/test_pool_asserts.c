@@ -17,7 +17,7 @@
 #include "tierpool.h"
 #include "tp_test_util.h"
 
-static const tp_tier_t tiers[] = {{64, 8}, {256, 4}};
+static const tp_tier_t tiers[] = { { 64, 8 }, { 256, 4 } };
 static _Alignas(64) uint8_t storage[4096];
 static tp_pool_t pool;
 

@@ -23,7 +23,7 @@
 
 typedef struct {
     uint8_t live;
-    uint8_t fill;        /* pattern byte written into the block */
+    uint8_t fill; /* pattern byte written into the block */
     uint32_t requested;
 } model_block_t;
 
@@ -55,8 +55,7 @@ static uint32_t model_pick(uint32_t size, int critical, uint32_t *best_out)
     }
     *best_out = best;
     for (uint32_t t = best; t < model.n; t++) {
-        const uint32_t limit = critical ? model.tier[t].block_count
-                                        : model.tier[t].block_count - model.reserve[t];
+        const uint32_t limit = critical ? model.tier[t].block_count : model.tier[t].block_count - model.reserve[t];
         if (model.in_use[t] < limit) {
             return t;
         }
@@ -121,8 +120,8 @@ static void check_pool(uint32_t step)
 {
     tp_check_fault_t fault;
     if (tp_pool_check(&pool, &fault) != TP_OK) {
-        fail_msg("step %u: tier %u block %u: %s", (unsigned)step, (unsigned)fault.tier,
-                 (unsigned)fault.block, tp_check_rule_text(fault.rule));
+        fail_msg("step %u: tier %u block %u: %s", (unsigned)step, (unsigned)fault.tier, (unsigned)fault.block,
+                 tp_check_rule_text(fault.rule));
     }
     assert_int_equal(tp_pool_check_tiers(&pool, &fault), TP_OK);
 }
@@ -274,7 +273,7 @@ static void run_model(const tp_tier_t *tiers, uint32_t n, uint32_t seed, uint32_
 static void test_model_seed_tiers(void **state)
 {
     (void)state;
-    const tp_tier_t tiers[] = {{256, 64}, {1024, 24}, {4096, 12}};
+    const tp_tier_t tiers[] = { { 256, 64 }, { 1024, 24 }, { 4096, 12 } };
     for (uint32_t seed = 1; seed <= 3; seed++) {
         run_model(tiers, 3, seed * 2654435761u, 2000u * TP_TEST_SCALE);
     }
@@ -283,7 +282,7 @@ static void test_model_seed_tiers(void **state)
 static void test_model_odd_sizes(void **state)
 {
     (void)state;
-    const tp_tier_t tiers[] = {{12, 33}, {24, 65}, {100, 31}, {333, 40}, {1000, 5}};
+    const tp_tier_t tiers[] = { { 12, 33 }, { 24, 65 }, { 100, 31 }, { 333, 40 }, { 1000, 5 } };
     run_model(tiers, 5, 0xC0FFEEu, 3000u * TP_TEST_SCALE);
 }
 
@@ -301,7 +300,7 @@ static void test_model_many_tiers(void **state)
 static void test_model_big_tier(void **state)
 {
     (void)state;
-    const tp_tier_t tiers[] = {{16, 1024}, {64, 100}};
+    const tp_tier_t tiers[] = { { 16, 1024 }, { 64, 100 } };
     run_model(tiers, 2, 77u, 4000u * TP_TEST_SCALE);
 }
 

@@ -22,7 +22,7 @@
 #define HELD 16
 #define ROUNDS 20000
 
-static const tp_tier_t tiers[] = {{64, 40}, {256, 24}, {1024, 16}};
+static const tp_tier_t tiers[] = { { 64, 40 }, { 256, 24 }, { 1024, 16 } };
 static _Alignas(64) uint8_t storage[64 * 1024];
 static tp_pool_t pool;
 
@@ -34,8 +34,8 @@ typedef struct {
 static void *worker(void *arg)
 {
     worker_t *w = arg;
-    uint8_t *held[HELD] = {0};
-    uint32_t size[HELD] = {0};
+    uint8_t *held[HELD] = { 0 };
+    uint32_t size[HELD] = { 0 };
     uint32_t rng = 0x9E3779B9u * (w->id + 1u);
     const uint8_t mark = (uint8_t)(0x40u + w->id);
     for (uint32_t r = 0; r < ROUNDS; r++) {
@@ -54,8 +54,7 @@ static void *worker(void *arg)
         } else {
             const uint32_t roll = tp_test_rand(&rng) % 10u;
             const uint32_t n = roll < 6 ? tp_test_range(&rng, 1, 64)
-                                        : (roll < 9 ? tp_test_range(&rng, 65, 256)
-                                                    : tp_test_range(&rng, 257, 1024));
+                                        : (roll < 9 ? tp_test_range(&rng, 65, 256) : tp_test_range(&rng, 257, 1024));
             uint8_t *p = tp_alloc(&pool, n);
             if (p == NULL) {
                 w->failed++;

@@ -38,7 +38,7 @@ static uint8_t src[4096];
 static volatile uint8_t sink;
 
 typedef enum { POOL_ANNOUNCED, POOL_UNKNOWN, MALLOC } kind_t;
-static const char *kind_name[] = {"pool-announced", "pool-unknown", "malloc"};
+static const char *kind_name[] = { "pool-announced", "pool-unknown", "malloc" };
 
 static void one_message(tp_frame_t *f, kind_t kind, size_t size, size_t pieces)
 {
@@ -63,8 +63,7 @@ static void one_message(tp_frame_t *f, kind_t kind, size_t size, size_t pieces)
     for (size_t at = 0; at < size; at += step) {
         const size_t n = size - at < step ? size - at : step;
         const size_t more = kind == POOL_ANNOUNCED ? size - at - n : 0u;
-        const tp_frame_status_t st =
-            tp_frame_feed(f, TP_FRAME_BINARY, src + at, n, more, at == 0, at + n == size);
+        const tp_frame_status_t st = tp_frame_feed(f, TP_FRAME_BINARY, src + at, n, more, at == 0, at + n == size);
         if (st != TP_FRAME_MORE && st != TP_FRAME_COMPLETE) {
             abort();
         }
@@ -97,8 +96,8 @@ int main(int argc, char **argv)
         return 1;
     }
     memset(src, 'x', sizeof src);
-    const size_t sizes[] = {64, 1000, 4000};
-    const size_t pieces[] = {1, 4};
+    const size_t sizes[] = { 64, 1000, 4000 };
+    const size_t pieces[] = { 1, 4 };
     for (int k = 0; k < 3; k++) {
         for (size_t s = 0; s < 3; s++) {
             for (size_t p = 0; p < 2; p++) {

@@ -60,7 +60,7 @@ static int heap_boot(void)
     if (need > sizeof g_heap_mem || ps_heap_init(&g_heap, g_heap_mem, need, &opts) != 0) {
         return -1;
     }
-    const tp_sys_host_heap_t ops = {heap_alloc, heap_release, heap_info, g_heap};
+    const tp_sys_host_heap_t ops = { heap_alloc, heap_release, heap_info, g_heap };
     return tp_sys_host_set_heap(&ops) == TP_OK ? 0 : -1;
 }
 
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 
     static _Alignas(64) uint8_t storage[24 * 1024];
     static tp_pool_t pool;
-    const tp_tier_t tiers[] = {{256, 32}, {1024, 12}};
+    const tp_tier_t tiers[] = { { 256, 32 }, { 1024, 12 } };
     (void)tp_pool_init(&pool, tiers, 2, storage, sizeof storage);
     (void)tp_crash_register_pool(&pool);
 
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 
     ps_heap_t *heap = g_heap;
     uint32_t seed = 12345u;
-    void *msgs[8] = {0};
+    void *msgs[8] = { 0 };
     static void *cached[256];
     char json[1024];
     for (int hour = 0; hour < 2000 && !g_rebooted; hour++) {
@@ -143,8 +143,7 @@ int main(int argc, char **argv)
             const size_t size = 256u + rnd(&seed) % 3000u;
             burst[i] = ps_heap_alloc(heap, size);
             if (burst[i] != NULL) {
-                tp_crash_note_op('A', (void *)(uintptr_t)ps_heap_offset(heap, burst[i]),
-                                 (uint32_t)size);
+                tp_crash_note_op('A', (void *)(uintptr_t)ps_heap_offset(heap, burst[i]), (uint32_t)size);
             } else {
                 tp_crash_note_op('X', NULL, (uint32_t)size);
             }
@@ -178,10 +177,9 @@ int main(int argc, char **argv)
         tp_sys_host_advance_us(3600u * 1000000ull);
         (void)tp_health_poll(&health);
         if (hour % 25 == 0 || g_rebooted) {
-            printf("hour %3d: heap free %6u, max block %6u, fragmentation %3u%%, state %s\n",
-                   hour, (unsigned)health.snap.heap_free, (unsigned)health.snap.heap_max_block,
-                   (unsigned)health.snap.heap_frag_pct,
-                   tp_health_state_str(tp_health_overall(&health)));
+            printf("hour %3d: heap free %6u, max block %6u, fragmentation %3u%%, state %s\n", hour,
+                   (unsigned)health.snap.heap_free, (unsigned)health.snap.heap_max_block,
+                   (unsigned)health.snap.heap_frag_pct, tp_health_state_str(tp_health_overall(&health)));
         }
     }
     if (!g_rebooted) {
@@ -207,9 +205,8 @@ int main(int argc, char **argv)
     printf("record cleared: %s\n", tp_crash_peek(NULL) == TP_ERR_NOT_FOUND ? "yes" : "no");
     (void)tp_health_init(&health, NULL);
     (void)tp_health_poll(&health);
-    printf("health after reboot: %s (heap free %u, max block %u)\n",
-           tp_health_state_str(tp_health_overall(&health)), (unsigned)health.snap.heap_free,
-           (unsigned)health.snap.heap_max_block);
+    printf("health after reboot: %s (heap free %u, max block %u)\n", tp_health_state_str(tp_health_overall(&health)),
+           (unsigned)health.snap.heap_free, (unsigned)health.snap.heap_max_block);
     (void)remove(path);
     return 0;
 }

@@ -10,12 +10,11 @@
 
 #include "esp_heap_caps.h"
 
-tp_err_t tp_espidf_pool_init_dma(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
-                                 size_t align, void **storage_out)
+tp_err_t tp_espidf_pool_init_dma(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers, size_t align,
+                                 void **storage_out)
 {
     const size_t need = tp_pool_storage_size(tiers, n_tiers);
-    if (pool == NULL || storage_out == NULL || need == 0u || align < 4u ||
-        (align & (align - 1u)) != 0u) {
+    if (pool == NULL || storage_out == NULL || need == 0u || align < 4u || (align & (align - 1u)) != 0u) {
         return TP_ERR_INVALID_ARG;
     }
     /* The one allocation of the library: pool storage, once, at start-up. */

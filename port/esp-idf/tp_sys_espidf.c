@@ -235,8 +235,7 @@ void IRAM_ATTR __wrap_esp_panic_handler(panic_info_t *info)
 {
     const tp_fault_fn fn = fault_fn;
     if (fn != NULL) {
-        const char *name = xTaskGetSchedulerState() == taskSCHEDULER_NOT_STARTED
-                               ? "" : pcTaskGetName(NULL);
+        const char *name = xTaskGetSchedulerState() == taskSCHEDULER_NOT_STARTED ? "" : pcTaskGetName(NULL);
         fn(TP_FAULT_PANIC, name != NULL ? name : "", (uint32_t)info->exception);
     }
     __real_esp_panic_handler(info);

@@ -84,13 +84,34 @@ void tp_sys_heap_release(void *ptr)
     }
 }
 
-uint64_t tp_sys_time_us(void) { return g_time; }
-void tp_sys_host_set_time_us(uint64_t t) { g_time = t; }
-void tp_sys_host_advance_us(uint64_t dt) { g_time += dt; }
-int tp_sys_in_isr(void) { return g_in_isr; }
-void tp_sys_host_set_in_isr(int in_isr) { g_in_isr = in_isr; }
-const char *tp_sys_task_name(void) { return g_task_name; }
-uint32_t tp_sys_task_id(void) { return g_task_id; }
+uint64_t tp_sys_time_us(void)
+{
+    return g_time;
+}
+void tp_sys_host_set_time_us(uint64_t t)
+{
+    g_time = t;
+}
+void tp_sys_host_advance_us(uint64_t dt)
+{
+    g_time += dt;
+}
+int tp_sys_in_isr(void)
+{
+    return g_in_isr;
+}
+void tp_sys_host_set_in_isr(int in_isr)
+{
+    g_in_isr = in_isr;
+}
+const char *tp_sys_task_name(void)
+{
+    return g_task_name;
+}
+uint32_t tp_sys_task_id(void)
+{
+    return g_task_id;
+}
 
 void tp_sys_host_set_task(uint32_t id, const char *name)
 {
@@ -196,8 +217,14 @@ tp_err_t tp_sys_persist_flush(void)
     return bad ? TP_ERR_IO : TP_OK;
 }
 
-tp_reset_reason_t tp_sys_reset_reason(void) { return g_reset; }
-void tp_sys_host_set_reset_reason(tp_reset_reason_t r) { g_reset = r; }
+tp_reset_reason_t tp_sys_reset_reason(void)
+{
+    return g_reset;
+}
+void tp_sys_host_set_reset_reason(tp_reset_reason_t r)
+{
+    g_reset = r;
+}
 
 void tp_sys_host_set_reboot_handler(void (*fn)(void *user), void *user)
 {
@@ -205,7 +232,10 @@ void tp_sys_host_set_reboot_handler(void (*fn)(void *user), void *user)
     g_reboot_user = user;
 }
 
-uint32_t tp_sys_host_reboots(void) { return g_reboots; }
+uint32_t tp_sys_host_reboots(void)
+{
+    return g_reboots;
+}
 
 void tp_sys_reboot(void)
 {

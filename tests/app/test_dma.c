@@ -76,8 +76,7 @@ static void test_init_errors(void **state)
         assert_int_equal(tp_dma_init(&set, raw + 1, sizeof raw - 1, 1, 4, 0), TP_ERR_INVALID_ARG);
     }
     assert_int_equal(tp_dma_init(&set, raw, sizeof raw, 0, 4, 0), TP_ERR_INVALID_ARG);
-    assert_int_equal(tp_dma_init(&set, raw, sizeof raw, TP_CFG_DMA_MAX_BUFFERS + 1u, 4, 0),
-                     TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_dma_init(&set, raw, sizeof raw, TP_CFG_DMA_MAX_BUFFERS + 1u, 4, 0), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_dma_init(&set, raw, sizeof raw, 1, 0, 0), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_dma_init(&set, raw, sizeof raw, 1, 4, 2), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_dma_init(&set, raw, 8, 2, 8, 0), TP_ERR_INVALID_ARG); /* too small */
@@ -94,8 +93,7 @@ static void test_init_errors(void **state)
     assert_int_equal(tp_dma_stats(&set, NULL), TP_ERR_INVALID_ARG);
 }
 
-static void expect_stats(tp_dma_set_t *set, uint32_t in_use, uint32_t foreign, uint32_t interior,
-                         uint32_t dbl)
+static void expect_stats(tp_dma_set_t *set, uint32_t in_use, uint32_t foreign, uint32_t interior, uint32_t dbl)
 {
     tp_dma_stats_t st;
     assert_int_equal(tp_dma_stats(set, &st), TP_OK);
@@ -160,7 +158,7 @@ static void test_random_against_model(void **state)
         tp_dma_set_t set;
         assert_int_equal(tp_dma_init(&set, mem, sizeof mem, count, 37, pairs), TP_OK);
         const size_t stride = TP_DMA_BUFFER_BYTES(37) * (pairs ? 2u : 1u);
-        int owned[32] = {0};
+        int owned[32] = { 0 };
         uint32_t m_in_use = 0, m_foreign = 0, m_interior = 0, m_double = 0, m_exhausted = 0;
         for (int step = 0; step < 500; step++) {
             const uint32_t op = tp_test_range(&rng, 0, 9);
@@ -183,9 +181,8 @@ static void test_random_against_model(void **state)
                 }
             } else {
                 const uint32_t slot = tp_test_range(&rng, 0, count);
-                const uint32_t off = tp_test_range(&rng, 0, 3) == 0
-                                         ? tp_test_range(&rng, 1, (uint32_t)stride - 1u)
-                                         : 0u;
+                const uint32_t off =
+                    tp_test_range(&rng, 0, 3) == 0 ? tp_test_range(&rng, 1, (uint32_t)stride - 1u) : 0u;
                 const uint8_t *p = mem + slot * stride + off;
                 const tp_err_t err = tp_dma_release(&set, p);
                 if (slot == count) {

@@ -17,7 +17,7 @@
 #include "tp_frame.h"
 #include "tp_test_util.h"
 
-static const tp_tier_t tiers[] = {{64, 4}, {256, 4}, {1024, 4}, {4096, 2}};
+static const tp_tier_t tiers[] = { { 64, 4 }, { 256, 4 }, { 1024, 4 }, { 4096, 2 } };
 TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(4, 64 * 4 + 256 * 4 + 1024 * 4 + 4096 * 2, 14));
 static tp_pool_t pool;
 static uint8_t src[8192];
@@ -75,11 +75,10 @@ static void test_block_sized_to_message(void **state)
     (void)state;
     tp_frame_t f;
     assert_int_equal(tp_frame_init(&f, &pool, 4096), TP_OK);
-    const size_t sizes[] = {1, 10, 64, 65, 200, 256, 257, 1000, 1024, 1025, 4096};
-    const size_t blocks[] = {64, 64, 64, 256, 256, 256, 1024, 1024, 1024, 4096, 4096};
+    const size_t sizes[] = { 1, 10, 64, 65, 200, 256, 257, 1000, 1024, 1025, 4096 };
+    const size_t blocks[] = { 64, 64, 64, 256, 256, 256, 1024, 1024, 1024, 4096, 4096 };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        assert_int_equal(tp_frame_feed(&f, TP_FRAME_BINARY, src, sizes[i], 0, 1, 1),
-                         TP_FRAME_COMPLETE);
+        assert_int_equal(tp_frame_feed(&f, TP_FRAME_BINARY, src, sizes[i], 0, 1, 1), TP_FRAME_COMPLETE);
         assert_int_equal(tp_frame_len(&f), sizes[i]);
         assert_int_equal(tp_frame_type(&f), TP_FRAME_BINARY);
         assert_memory_equal(tp_frame_data(&f), src, sizes[i]);
@@ -121,8 +120,7 @@ static void test_accumulated_length_grows(void **state)
     assert_int_equal(f.moves, 0); /* 60 still fits the 64-byte block */
     assert_int_equal(tp_frame_feed(&f, TP_FRAME_BINARY, src + 60, 40, 0, 0, 0), TP_FRAME_MORE);
     assert_int_equal(f.moves, 1);
-    assert_int_equal(tp_frame_feed(&f, TP_FRAME_BINARY, src + 100, 500, 0, 0, 1),
-                     TP_FRAME_COMPLETE);
+    assert_int_equal(tp_frame_feed(&f, TP_FRAME_BINARY, src + 100, 500, 0, 0, 1), TP_FRAME_COMPLETE);
     assert_int_equal(f.moves, 2);
     assert_int_equal(tp_frame_len(&f), 600);
     assert_memory_equal(tp_frame_data(&f), src, 600);
@@ -155,8 +153,7 @@ static void test_too_big_announced_refused_before_copy(void **state)
     assert_int_equal(in_use(), 0);
     /* huge announced lengths do not overflow the check */
     assert_int_equal(tp_frame_feed(&f, TP_FRAME_BINARY, src, 1, SIZE_MAX, 1, 0), TP_FRAME_TOO_BIG);
-    assert_int_equal(tp_frame_feed(&f, TP_FRAME_BINARY, src, 1, (size_t)UINT32_MAX, 1, 0),
-                     TP_FRAME_TOO_BIG);
+    assert_int_equal(tp_frame_feed(&f, TP_FRAME_BINARY, src, 1, (size_t)UINT32_MAX, 1, 0), TP_FRAME_TOO_BIG);
     assert_int_equal(in_use(), 0);
 }
 
@@ -280,12 +277,12 @@ static void test_take_hands_block_over(void **state)
 /* ---- seeded random run against a reference model ---- */
 
 typedef struct {
-    int open;          /* a message is being assembled */
-    int complete;      /* a complete message is held */
+    int open;     /* a message is being assembled */
+    int complete; /* a complete message is held */
     uint8_t bytes[4096];
     uint32_t len;
-    uint32_t announced;/* bytes held + last `more`: what the block must hold */
-    uint32_t block;    /* expected block size (0 = none) */
+    uint32_t announced; /* bytes held + last `more`: what the block must hold */
+    uint32_t block;     /* expected block size (0 = none) */
     int type;
 } frame_model_t;
 
@@ -331,14 +328,12 @@ static void test_random_against_model(void **state)
             } else { /* a piece */
                 const int first = tp_test_range(&rng, 0, 9) < (m.open ? 1u : 8u);
                 const int final = tp_test_range(&rng, 0, 3) == 0;
-                uint32_t len = tp_test_range(&rng, 0, 9) < 8 ? tp_test_range(&rng, 0, 300)
-                                                            : tp_test_range(&rng, 0, 3100);
+                uint32_t len =
+                    tp_test_range(&rng, 0, 9) < 8 ? tp_test_range(&rng, 0, 300) : tp_test_range(&rng, 0, 3100);
                 uint32_t more = tp_test_range(&rng, 0, 2) == 0 ? tp_test_range(&rng, 0, 3000) : 0;
                 const uint32_t at = tp_test_range(&rng, 0, 4000);
-                const tp_frame_type_t type =
-                    tp_test_range(&rng, 0, 1) ? TP_FRAME_TEXT : TP_FRAME_BINARY;
-                const tp_frame_status_t got =
-                    tp_frame_feed(&f, type, src + at, len, more, first, final);
+                const tp_frame_type_t type = tp_test_range(&rng, 0, 1) ? TP_FRAME_TEXT : TP_FRAME_BINARY;
+                const tp_frame_status_t got = tp_frame_feed(&f, type, src + at, len, more, first, final);
                 /* the model */
                 tp_frame_status_t want;
                 if (m.complete || (first && m.open) || (!first && !m.open)) {

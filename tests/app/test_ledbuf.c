@@ -21,8 +21,8 @@
 
 static uint8_t bufs[2][N];
 
-static void expect(tp_ledbuf_t *lb, uint32_t rendered, uint32_t shown, uint32_t repeated,
-                   uint32_t dropped, uint32_t busy, uint32_t misuse)
+static void expect(tp_ledbuf_t *lb, uint32_t rendered, uint32_t shown, uint32_t repeated, uint32_t dropped,
+                   uint32_t busy, uint32_t misuse)
 {
     tp_ledbuf_stats_t st;
     assert_int_equal(tp_ledbuf_stats(lb, &st), TP_OK);

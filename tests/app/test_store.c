@@ -20,7 +20,7 @@
 
 #define ITEM 1000 /* a seed pattern: fits a 1 KiB block */
 
-static const tp_tier_t tiers[] = {{64, 8}, {1024, 12}};
+static const tp_tier_t tiers[] = { { 64, 8 }, { 1024, 12 } };
 TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(2, 64 * 8 + 1024 * 12, 20));
 static tp_pool_t pool;
 
@@ -74,7 +74,7 @@ static tp_err_t check_fn(const void *data, size_t len, void *user)
 
 static tp_err_t load(tp_store_t *s, const char *key, uint8_t tag, tp_store_result_t *res)
 {
-    source_t src = {tag, ITEM, TP_OK, 0};
+    source_t src = { tag, ITEM, TP_OK, 0 };
     return tp_store_load(s, key, ITEM, fill_fn, check_fn, &src, res);
 }
 
@@ -193,7 +193,7 @@ static void test_full_store_failed_load_keeps_everything(void **state)
     (void)state;
     tp_store_t s;
     assert_int_equal(tp_store_init(&s, &pool, 8, 0), TP_OK);
-    const char *keys[8] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"};
+    const char *keys[8] = { "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7" };
     for (int i = 0; i < 8; i++) {
         assert_int_equal(load(&s, keys[i], (uint8_t)(i + 1), NULL), TP_OK);
     }
@@ -203,7 +203,7 @@ static void test_full_store_failed_load_keeps_everything(void **state)
         other[i] = tp_alloc(&pool, ITEM);
         assert_non_null(other[i]);
     }
-    source_t src = {9, ITEM, TP_OK, 0};
+    source_t src = { 9, ITEM, TP_OK, 0 };
     tp_store_result_t res;
     assert_int_equal(tp_store_load(&s, "p8", ITEM, fill_fn, check_fn, &src, &res), TP_ERR_NO_MEM);
     assert_int_equal(src.calls, 0);
@@ -238,17 +238,17 @@ static void test_short_read_and_bad_data_refused(void **state)
     assert_int_equal(load(&s, "a", 1, NULL), TP_OK);
     assert_int_equal(load(&s, "b", 2, NULL), TP_OK);
     /* short read */
-    source_t src = {3, ITEM - 1, TP_OK, 0};
+    source_t src = { 3, ITEM - 1, TP_OK, 0 };
     assert_int_equal(tp_store_load(&s, "c", ITEM, fill_fn, check_fn, &src, &res), TP_ERR_TRUNCATED);
     assert_false(res.evicted);
     /* short read replacing an existing key: the old item stays */
     assert_int_equal(tp_store_load(&s, "a", ITEM, fill_fn, check_fn, &src, &res), TP_ERR_TRUNCATED);
     assert_false(res.replaced);
     /* the read itself failed */
-    source_t io = {3, ITEM, TP_ERR_IO, 0};
+    source_t io = { 3, ITEM, TP_ERR_IO, 0 };
     assert_int_equal(tp_store_load(&s, "c", ITEM, fill_fn, check_fn, &io, NULL), TP_ERR_IO);
     /* bad data */
-    source_t bad = {0xBD, ITEM, TP_OK, 0};
+    source_t bad = { 0xBD, ITEM, TP_OK, 0 };
     assert_int_equal(tp_store_load(&s, "c", ITEM, fill_fn, check_fn, &bad, NULL), TP_ERR_CORRUPT);
     assert_int_equal(tp_store_load(&s, "b", ITEM, fill_fn, check_fn, &bad, NULL), TP_ERR_CORRUPT);
     expect_keys(&s, "a,b");
@@ -340,7 +340,7 @@ static void test_pins(void **state)
     assert_int_equal(in_use(), 2);
     /* a reference put twice is refused and counted */
     assert_int_equal(tp_store_put(&s, &rb), TP_ERR_INVALID_ARG);
-    tp_store_ref_t forged = {NULL, 0, 0, 12345};
+    tp_store_ref_t forged = { NULL, 0, 0, 12345 };
     assert_int_equal(tp_store_put(&s, &forged), TP_ERR_INVALID_ARG);
     forged.slot = 999;
     assert_int_equal(tp_store_put(&s, &forged), TP_ERR_INVALID_ARG);
@@ -362,8 +362,8 @@ static void test_pins(void **state)
 #define M_KEYS 8
 
 typedef struct {
-    int key;          /* index into key names */
-    uint8_t tag;      /* the byte the item is filled with */
+    int key;     /* index into key names */
+    uint8_t tag; /* the byte the item is filled with */
     int pins;
 } m_item_t;
 
@@ -404,7 +404,7 @@ static int model_find(const store_model_t *m, int key)
 static void test_random_against_model(void **state)
 {
     (void)state;
-    static const char *names[M_KEYS] = {"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"};
+    static const char *names[M_KEYS] = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
     for (uint32_t seed = 1; seed <= 30u * TP_TEST_SCALE; seed++) {
         uint32_t rng = seed * 0x9E3779B9u;
         tp_store_t s;
@@ -421,18 +421,17 @@ static void test_random_against_model(void **state)
             const int key = (int)tp_test_range(&rng, 0, M_KEYS - 1);
             if (op < 40) { /* load: good, short, bad data */
                 const uint32_t kind = tp_test_range(&rng, 0, 9);
-                source_t src = {next_tag, ITEM, TP_OK, 0};
+                source_t src = { next_tag, ITEM, TP_OK, 0 };
                 if (kind == 0) {
                     src.avail = tp_test_range(&rng, 0, ITEM - 1);
                 } else if (kind == 1) {
                     src.tag = 0xBD;
                 }
                 tp_store_result_t res;
-                const tp_err_t err =
-                    tp_store_load(&s, names[key], ITEM, fill_fn, check_fn, &src, &res);
+                const tp_err_t err = tp_store_load(&s, names[key], ITEM, fill_fn, check_fn, &src, &res);
                 /* the model: is there a block for it? */
                 uint32_t used = (uint32_t)(m.n + m.n_detached + n_hog);
-                tp_err_t want = used >= 12 ? TP_ERR_NO_MEM
+                tp_err_t want = used >= 12  ? TP_ERR_NO_MEM
                                 : kind == 0 ? TP_ERR_TRUNCATED
                                 : kind == 1 ? TP_ERR_CORRUPT
                                             : TP_OK;
@@ -530,7 +529,7 @@ static void test_random_against_model(void **state)
                     model_unlink(&m, m.n - 1);
                 }
             } else { /* a stale or forged put */
-                tp_store_ref_t bad = {NULL, 0, tp_test_range(&rng, 0, 20), tp_test_rand(&rng)};
+                tp_store_ref_t bad = { NULL, 0, tp_test_range(&rng, 0, 20), tp_test_rand(&rng) };
                 assert_int_equal(tp_store_put(&s, &bad), TP_ERR_INVALID_ARG);
             }
             /* compare everything */

@@ -23,12 +23,12 @@
 #define ITEM 500
 #define ROUNDS 6000
 
-static const tp_tier_t tiers[] = {{512, 16}};
+static const tp_tier_t tiers[] = { { 512, 16 } };
 TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(1, 512 * 16, 16));
 static tp_pool_t pool;
 static tp_store_t store;
 static atomic_int stop;
-static const char *keys[6] = {"a", "b", "c", "d", "e", "f"};
+static const char *keys[6] = { "a", "b", "c", "d", "e", "f" };
 
 static tp_err_t fill(void *block, size_t size, size_t *filled, void *user)
 {
@@ -44,8 +44,7 @@ static void *loader(void *arg)
     uint8_t tag = 1;
     for (uint32_t r = 0; r < ROUNDS; r++) {
         tag = (uint8_t)(tag % 250u + 1u);
-        if (tp_store_load(&store, keys[tp_test_rand(&rng) % 6u], ITEM, fill, NULL, &tag, NULL) ==
-            TP_OK) {
+        if (tp_store_load(&store, keys[tp_test_rand(&rng) % 6u], ITEM, fill, NULL, &tag, NULL) == TP_OK) {
             (*loaded)++;
         }
     }
@@ -96,7 +95,7 @@ static void test_concurrent_loads_and_pins(void **state)
     assert_int_equal(tp_pool_init(&pool, tiers, 1, storage, sizeof storage), TP_OK);
     /* 4 items + 2 pins + 1 load in flight = 7 blocks at most */
     assert_int_equal(tp_store_init(&store, &pool, 4, 2), TP_OK);
-    uint32_t loaded = 0, bad[2] = {0, 0};
+    uint32_t loaded = 0, bad[2] = { 0, 0 };
     pthread_t tl, tr, t1, t2;
     assert_int_equal(pthread_create(&tl, NULL, loader, &loaded), 0);
     assert_int_equal(pthread_create(&tr, NULL, remover, NULL), 0);

@@ -7,8 +7,7 @@
 #ifndef TP_TEST_ASSERTS_CONFIG_H
 #define TP_TEST_ASSERTS_CONFIG_H
 
-void mock_assert(const int result, const char *const expression, const char *const file,
-                 const int line);
+void mock_assert(const int result, const char *const expression, const char *const file, const int line);
 #define TP_CFG_ASSERT(expr) mock_assert((int)(expr), #expr, __FILE__, __LINE__)
 #define TP_CFG_CHECK_INIT 1
 #define TP_CFG_THREAD_SAFE 1

@@ -7,14 +7,32 @@ extern void _exit(int status);
 void reset_handler(void);
 /* A fault ends the run with a failing exit code (semihosting) instead of
  * hanging until ctest's timeout. */
-static void fault_handler(void) { _exit(70); }
+static void fault_handler(void)
+{
+    _exit(70);
+}
 /* Tests that use SysTick define their own handler. */
 void SysTick_Handler(void) __attribute__((weak));
-void SysTick_Handler(void) { }
+void SysTick_Handler(void)
+{
+}
 __attribute__((section(".vectors"), used)) static const void *const vectors[16] = {
-    &__stack_top, (const void *)reset_handler, (const void *)fault_handler,
-    (const void *)fault_handler, (const void *)fault_handler, (const void *)fault_handler,
-    (const void *)fault_handler, 0, 0, 0, 0, 0, 0, 0, 0, (const void *)SysTick_Handler,
+    &__stack_top,
+    (const void *)reset_handler,
+    (const void *)fault_handler,
+    (const void *)fault_handler,
+    (const void *)fault_handler,
+    (const void *)fault_handler,
+    (const void *)fault_handler,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    (const void *)SysTick_Handler,
 };
 void reset_handler(void)
 {

@@ -54,8 +54,7 @@ static int whole(const uint8_t *p, uint32_t n, uint8_t *value)
 /* ---- the interrupt side: it counts; the thread asserts at the end ---- */
 static const uint8_t *isr_tx;
 static uint8_t isr_tx_frame, isr_last_frame;
-static volatile uint32_t isr_ticks, isr_transfers, isr_torn, isr_changed, isr_backwards,
-    isr_busy, isr_dma_bad;
+static volatile uint32_t isr_ticks, isr_transfers, isr_torn, isr_changed, isr_backwards, isr_busy, isr_dma_bad;
 #define ISR_KEEP 2
 static uint8_t *isr_dma[ISR_KEEP];
 static uint32_t isr_rng = 0x2545F491u;
@@ -120,7 +119,7 @@ static void test_dma_and_ledbuf_shared_with_isr(void **state)
 
     uint32_t rng = 0xBADC0DEu, frames = 0, dma_bad = 0, dma_ok = 0;
     uint8_t frame = 0;
-    uint8_t *held[2] = {NULL, NULL};
+    uint8_t *held[2] = { NULL, NULL };
     for (uint32_t step = 0; step < 10000u; step++) {
         /* render a frame, one byte at a time */
         uint8_t *back = tp_ledbuf_render_begin(&lb);
@@ -153,10 +152,9 @@ static void test_dma_and_ledbuf_shared_with_isr(void **state)
 
     print_message("frames %lu, interrupts %lu, transfers %lu, thread DMA acquisitions %lu; "
                   "torn %lu, changed under a transfer %lu, backwards %lu, busy %lu, DMA damage %lu\n",
-                  (unsigned long)frames, (unsigned long)isr_ticks, (unsigned long)isr_transfers,
-                  (unsigned long)dma_ok, (unsigned long)isr_torn, (unsigned long)isr_changed,
-                  (unsigned long)isr_backwards, (unsigned long)isr_busy,
-                  (unsigned long)(dma_bad + isr_dma_bad));
+                  (unsigned long)frames, (unsigned long)isr_ticks, (unsigned long)isr_transfers, (unsigned long)dma_ok,
+                  (unsigned long)isr_torn, (unsigned long)isr_changed, (unsigned long)isr_backwards,
+                  (unsigned long)isr_busy, (unsigned long)(dma_bad + isr_dma_bad));
     assert_true(isr_ticks > 1000u); /* the handler really ran, often */
     assert_int_equal(isr_torn, 0);
     assert_int_equal(isr_changed, 0);

@@ -28,7 +28,7 @@
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
 
-static const tp_tier_t tiers[] = {{32, 40}, {128, 24}, {512, 8}};
+static const tp_tier_t tiers[] = { { 32, 40 }, { 128, 24 }, { 512, 8 } };
 TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(3, 32 * 40 + 128 * 24 + 512 * 8, 72));
 static tp_pool_t pool;
 
@@ -127,8 +127,8 @@ static void test_pool_shared_with_isr(void **state)
             live++;
         }
     }
-    print_message("thread ops %lu, interrupts %lu (allocs failed in the ISR: %lu)\n",
-                  (unsigned long)main_ops, (unsigned long)isr_ops, (unsigned long)isr_failed);
+    print_message("thread ops %lu, interrupts %lu (allocs failed in the ISR: %lu)\n", (unsigned long)main_ops,
+                  (unsigned long)isr_ops, (unsigned long)isr_failed);
     assert_true(isr_ops > 5000u); /* the handler really ran, often */
     assert_int_equal(damaged + isr_damaged, 0);
     assert_int_equal(bad_frees + isr_bad_frees, 0);

@@ -9,7 +9,7 @@
 #include "tp_sys.h"
 #endif
 
-static const tp_tier_t tiers[] = {{64, 8}, {512, 4}};
+static const tp_tier_t tiers[] = { { 64, 8 }, { 512, 4 } };
 TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(2, 64 * 8 + 512 * 4, 12));
 static tp_pool_t pool;
 
@@ -27,9 +27,8 @@ int main(void)
     }
     strcpy(a, "hello");
     tp_pool_stats_t st;
-    if (tp_pool_get_stats(&pool, &st) != TP_OK || st.blocks_in_use != 2u ||
-        tp_free(&pool, a) != TP_OK || tp_free(&pool, b) != TP_OK ||
-        tp_free(&pool, b) != TP_ERR_DOUBLE_FREE || tp_pool_check(&pool, NULL) != TP_OK) {
+    if (tp_pool_get_stats(&pool, &st) != TP_OK || st.blocks_in_use != 2u || tp_free(&pool, a) != TP_OK ||
+        tp_free(&pool, b) != TP_OK || tp_free(&pool, b) != TP_ERR_DOUBLE_FREE || tp_pool_check(&pool, NULL) != TP_OK) {
         puts("pool misbehaved");
         return 1;
     }
@@ -40,7 +39,6 @@ int main(void)
 #ifndef CONSUMER_NO_SYS
     (void)tp_sys_time_us();
 #endif
-    printf("consumer ok: TP_CFG_THREAD_SAFE=%d, %s\n", TP_CFG_THREAD_SAFE,
-           tp_strerror(TP_ERR_DOUBLE_FREE));
+    printf("consumer ok: TP_CFG_THREAD_SAFE=%d, %s\n", TP_CFG_THREAD_SAFE, tp_strerror(TP_ERR_DOUBLE_FREE));
     return 0;
 }

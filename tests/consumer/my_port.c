@@ -16,8 +16,7 @@ void tp_port_lock_init(tp_lock_t *lock)
 
 tp_irqstate_t tp_port_enter(tp_lock_t *lock)
 {
-    while (atomic_flag_test_and_set_explicit((atomic_flag *)(void *)lock->words,
-                                             memory_order_acquire)) {
+    while (atomic_flag_test_and_set_explicit((atomic_flag *)(void *)lock->words, memory_order_acquire)) {
     }
     return 0u;
 }

@@ -19,7 +19,7 @@
 #include "tp_espidf.h"
 #endif
 
-static const tp_tier_t tiers[] = {{256, 64}, {1024, 24}, {4096, 12}};
+static const tp_tier_t tiers[] = { { 256, 64 }, { 1024, 24 }, { 4096, 12 } };
 TP_POOL_STORAGE_DEFINE(storage, TP_POOL_STORAGE_BOUND(3, 256 * 64 + 1024 * 24 + 4096 * 12, 100));
 static_assert(__alignof__(storage) == TP_CFG_STORAGE_ALIGN, "storage alignment (GNU alignof of an object)");
 static_assert(TP_POOL_META_BYTES(100) == 200, "2 bytes of links per block");
@@ -41,8 +41,8 @@ int use_from_cxx()
         return 1;
     }
 #ifdef ESP_PLATFORM
-    if (tp_pool_init_split(&psram_pool, tiers, 3, psram_blocks, sizeof psram_blocks,
-                           psram_blocks_meta, sizeof psram_blocks_meta) != TP_OK) {
+    if (tp_pool_init_split(&psram_pool, tiers, 3, psram_blocks, sizeof psram_blocks, psram_blocks_meta,
+                           sizeof psram_blocks_meta) != TP_OK) {
         return 1;
     }
 #endif

@@ -12,12 +12,10 @@
 
 static const char *ev_name(tp_track_event_t ev)
 {
-    return ev == TP_TRACK_EV_OVERFLOW ? "overflow"
-           : ev == TP_TRACK_EV_USE_AFTER_FREE ? "use_after_free" : "bad_free";
+    return ev == TP_TRACK_EV_OVERFLOW ? "overflow" : ev == TP_TRACK_EV_USE_AFTER_FREE ? "use_after_free" : "bad_free";
 }
 
-static void caught(tp_track_event_t ev, const void *block, const tp_track_entry_t *e,
-                   uint32_t offset, void *user)
+static void caught(tp_track_event_t ev, const void *block, const tp_track_entry_t *e, uint32_t offset, void *user)
 {
     (void)block;
     (void)user;
@@ -39,7 +37,7 @@ int main(void)
     static tp_track_entry_t table[64];
     static tp_pool_t pool;
     static tp_track_t trk;
-    const tp_tier_t tiers[] = {{128, 16}, {512, 8}};
+    const tp_tier_t tiers[] = { { 128, 16 }, { 512, 8 } };
     if (tp_pool_init(&pool, tiers, 2, storage, sizeof storage) != TP_OK ||
         tp_track_init(&trk, &pool, table, 64, TP_TRACK_CANARY | TP_TRACK_POISON) != TP_OK) {
         return 2;
@@ -54,7 +52,7 @@ int main(void)
     long *counter = TP_ALLOC(&pool, 64);
     counter[0] = 1;
     TP_FREE(&pool, counter);
-    counter[1] = 2;  /* write after free, offset 8 */
+    counter[1] = 2; /* write after free, offset 8 */
     void *again = TP_ALLOC(&pool, 64);
     TP_FREE(&pool, again);
 #elif defined(BUG_leak)

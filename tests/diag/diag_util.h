@@ -54,8 +54,7 @@ static inline tp_stack_table_t *diag_stack_table(void)
 }
 static inline tp_crash_record_t *diag_crash_record(void)
 {
-    return (tp_crash_record_t *)(void *)((uint8_t *)tp_sys_persist_region(NULL) +
-                                         sizeof(tp_stack_table_t));
+    return (tp_crash_record_t *)(void *)((uint8_t *)tp_sys_persist_region(NULL) + sizeof(tp_stack_table_t));
 }
 
 /* A path for a persistent file in the build directory. */

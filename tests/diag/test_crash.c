@@ -42,7 +42,7 @@ static void test_write_read_clear(void **state)
     (void)state;
     static uint8_t storage[8192];
     tp_pool_t pool;
-    const tp_tier_t tiers[] = {{64, 8}, {256, 4}};
+    const tp_tier_t tiers[] = { { 64, 8 }, { 256, 4 } };
     assert_int_equal(tp_pool_init(&pool, tiers, 2, storage, sizeof storage), TP_OK);
     assert_int_equal(tp_crash_register_pool(&pool), TP_OK);
     assert_int_equal(tp_crash_register_pool(&pool), TP_OK);

@@ -74,7 +74,7 @@ static void test_low_heap_backoff(void **state)
     assert_int_equal(tp_gate_reason(&g), TP_GATE_BACKOFF);
     assert_int_equal(g.attempts, 1);
     /* doubling backoff: 100k, 200k, 400k, 800k, 800k */
-    uint64_t expect[] = {100000 + 200000, 300000 + 400000, 700000 + 800000, 1500000 + 800000};
+    uint64_t expect[] = { 100000 + 200000, 300000 + 400000, 700000 + 800000, 1500000 + 800000 };
     uint64_t t = 100000;
     for (int i = 0; i < 4; i++) {
         tp_sys_host_set_time_us(t);

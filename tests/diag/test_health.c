@@ -21,8 +21,7 @@ typedef struct {
     tp_health_state_t to[32];
 } changes_t;
 
-static void on_change(tp_health_metric_t m, tp_health_state_t from, tp_health_state_t to,
-                      uint32_t v, void *user)
+static void on_change(tp_health_metric_t m, tp_health_state_t from, tp_health_state_t to, uint32_t v, void *user)
 {
     (void)from;
     (void)v;
@@ -61,7 +60,7 @@ static void test_defaults_and_invalid(void **state)
     assert_int_equal(tp_health_poll(&h), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_health_init(&h, NULL), TP_OK);
     assert_int_equal(tp_health_add_pool(&h, NULL, "x"), TP_ERR_INVALID_ARG);
-    tp_health_policy_t p = {0};
+    tp_health_policy_t p = { 0 };
     p.flags = TP_POLICY_FRAG_SAVE; /* no callback */
     assert_int_equal(tp_health_set_policy(&h, &p), TP_ERR_INVALID_ARG);
     p.flags = TP_POLICY_POOL_SHED;
@@ -92,7 +91,7 @@ static void test_ok_warning_critical_and_hysteresis(void **state)
 {
     (void)state;
     tp_health_t h;
-    changes_t ch = {0};
+    changes_t ch = { 0 };
     assert_int_equal(tp_health_init(&h, NULL), TP_OK);
     assert_int_equal(tp_health_on_change(&h, on_change, &ch), TP_OK);
     poll_at(&h, 0);
@@ -215,7 +214,7 @@ static void test_json(void **state)
     (void)state;
     static uint8_t storage[8192];
     tp_pool_t pool;
-    const tp_tier_t tiers[] = {{64, 10}, {256, 4}};
+    const tp_tier_t tiers[] = { { 64, 10 }, { 256, 4 } };
     assert_int_equal(tp_pool_init(&pool, tiers, 2, storage, sizeof storage), TP_OK);
     tp_health_t h;
     assert_int_equal(tp_health_init(&h, NULL), TP_OK);
@@ -249,9 +248,22 @@ static void test_json(void **state)
 
 static int saved, shed_on, aged_calls, alerts;
 static uint64_t aged_cutoff;
-static void save_cb(void *u) { (void)u; saved++; }
-static void shed_cb(int on, void *u) { (void)u; shed_on = on; }
-static void aged_cb(uint64_t cutoff, void *u) { (void)u; aged_calls++; aged_cutoff = cutoff; }
+static void save_cb(void *u)
+{
+    (void)u;
+    saved++;
+}
+static void shed_cb(int on, void *u)
+{
+    (void)u;
+    shed_on = on;
+}
+static void aged_cb(uint64_t cutoff, void *u)
+{
+    (void)u;
+    aged_calls++;
+    aged_cutoff = cutoff;
+}
 static void alert_cb(tp_health_metric_t m, tp_health_state_t s, void *u)
 {
     (void)u;
@@ -266,7 +278,7 @@ static void test_frag_policy_reboot(void **state)
     tp_sys_host_set_task(7, "monitor");
     tp_health_t h;
     assert_int_equal(tp_health_init(&h, NULL), TP_OK);
-    tp_health_policy_t p = {0};
+    tp_health_policy_t p = { 0 };
     p.flags = TP_POLICY_FRAG_LOG | TP_POLICY_FRAG_SAVE | TP_POLICY_FRAG_REBOOT;
     p.save_critical = save_cb;
     saved = 0;
@@ -296,12 +308,12 @@ static void test_pool_exhaustion_policies(void **state)
     (void)state;
     static uint8_t storage[8192];
     tp_pool_t pool;
-    const tp_tier_t tiers[] = {{64, 10}};
+    const tp_tier_t tiers[] = { { 64, 10 } };
     assert_int_equal(tp_pool_init(&pool, tiers, 1, storage, sizeof storage), TP_OK);
     tp_health_t h;
     assert_int_equal(tp_health_init(&h, NULL), TP_OK);
     assert_int_equal(tp_health_add_pool(&h, &pool, "p"), TP_OK);
-    tp_health_policy_t p = {0};
+    tp_health_policy_t p = { 0 };
     p.flags = TP_POLICY_POOL_SHED | TP_POLICY_POOL_FREE_AGED | TP_POLICY_POOL_ALERT;
     p.shed_reserve_pct = 20;
     p.aged_us = 1000000;

@@ -24,9 +24,9 @@
 
 typedef struct {
     uint32_t total, free, largest, min_free;
-    uint32_t allocs;             /* successful allocations */
-    uint32_t live;               /* allocations not released */
-    void *ptr[TEST_HEAP_LIVE];   /* live allocations (malloc'd) and their sizes */
+    uint32_t allocs;           /* successful allocations */
+    uint32_t live;             /* allocations not released */
+    void *ptr[TEST_HEAP_LIVE]; /* live allocations (malloc'd) and their sizes */
     uint32_t size[TEST_HEAP_LIVE];
 } test_heap_t;
 
@@ -93,7 +93,7 @@ static inline void test_heap_reset(uint32_t total)
     }
     memset(&test_heap, 0, sizeof test_heap);
     test_heap.total = test_heap.free = test_heap.largest = test_heap.min_free = total;
-    const tp_sys_host_heap_t ops = {test_heap_alloc, test_heap_release, test_heap_info, NULL};
+    const tp_sys_host_heap_t ops = { test_heap_alloc, test_heap_release, test_heap_info, NULL };
     (void)tp_sys_host_set_heap(&ops);
 }
 

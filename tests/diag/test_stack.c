@@ -47,7 +47,7 @@ static void test_register_errors(void **state)
     assert_int_equal(tp_stack_unregister(NULL), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_stack_unregister("t3"), TP_OK);
     assert_int_equal(tp_stack_register("one_more", 1000), TP_OK);
-    tp_stack_policy_t p = {0, 25, 4096};
+    tp_stack_policy_t p = { 0, 25, 4096 };
     assert_int_equal(tp_stack_set_policy(&p), TP_ERR_INVALID_ARG);
     p.warn_pct = 75;
     p.cap_bytes = 10;
@@ -60,8 +60,8 @@ static void test_watermark_check(void **state)
     assert_int_equal(tp_stack_register("net", 4000), TP_OK);
     assert_int_equal(tp_stack_register("led", 2000), TP_OK);
     assert_int_equal(tp_stack_register("ghost", 2000), TP_OK); /* unknown to the port: skipped */
-    tp_sys_host_set_stack_unused("net", 1000); /* 75 %: not above */
-    tp_sys_host_set_stack_unused("led", 400);  /* 80 % */
+    tp_sys_host_set_stack_unused("net", 1000);                 /* 75 %: not above */
+    tp_sys_host_set_stack_unused("led", 400);                  /* 80 % */
     warned = 0;
     assert_int_equal(tp_stack_check(warn_cb, NULL), 1);
     assert_int_equal(warned, 1);

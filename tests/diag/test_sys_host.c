@@ -52,7 +52,7 @@ static void test_injected_heap(void **state)
 static void test_incomplete_heap_refused(void **state)
 {
     (void)state;
-    tp_sys_host_heap_t ops = {test_heap_alloc, test_heap_release, NULL, NULL};
+    tp_sys_host_heap_t ops = { test_heap_alloc, test_heap_release, NULL, NULL };
     assert_int_equal(tp_sys_host_set_heap(&ops), TP_ERR_INVALID_ARG);
     ops.info = test_heap_info;
     ops.alloc = NULL;

@@ -17,13 +17,12 @@ static uint8_t storage[16384];
 static tp_pool_t pool;
 static tp_track_entry_t table[64];
 static tp_track_t trk;
-static const tp_tier_t tiers[] = {{64, 16}, {256, 8}, {1024, 4}};
+static const tp_tier_t tiers[] = { { 64, 16 }, { 256, 8 }, { 1024, 4 } };
 
 static int events_n;
 static tp_track_event_t last_ev;
 static uint32_t last_off;
-static void on_corrupt(tp_track_event_t ev, const void *b, const tp_track_entry_t *e, uint32_t off,
-                       void *u)
+static void on_corrupt(tp_track_event_t ev, const void *b, const tp_track_entry_t *e, uint32_t off, void *u)
 {
     (void)b;
     (void)e;
@@ -38,8 +37,8 @@ static int setup(void **state)
     (void)state;
     diag_fresh();
     assert_int_equal(tp_pool_init(&pool, tiers, 3, storage, sizeof storage), TP_OK);
-    assert_int_equal(tp_track_init(&trk, &pool, table, 64, TP_TRACK_CANARY | TP_TRACK_POISON |
-                                                            TP_TRACK_CRASH_OPS), TP_OK);
+    assert_int_equal(tp_track_init(&trk, &pool, table, 64, TP_TRACK_CANARY | TP_TRACK_POISON | TP_TRACK_CRASH_OPS),
+                     TP_OK);
     assert_int_equal(tp_track_on_corrupt(&trk, on_corrupt, NULL), TP_OK);
     events_n = 0;
     return 0;
@@ -115,9 +114,9 @@ static void test_overflow_detected_on_free_and_check_all(void **state)
 {
     (void)state;
     uint8_t *p = TP_ALLOC(&pool, 50); /* 64-byte block: 14 canary bytes */
-    memset(p, 1, 50);                  /* in bounds: fine */
+    memset(p, 1, 50);                 /* in bounds: fine */
     assert_int_equal(tp_track_check_all(&trk), 0);
-    p[52] = 0;                         /* the bug */
+    p[52] = 0; /* the bug */
     assert_int_equal(tp_track_check_all(&trk), 1);
     assert_int_equal(last_ev, TP_TRACK_EV_OVERFLOW);
     assert_int_equal(last_off, 52);
@@ -143,7 +142,7 @@ static void test_use_after_free_detected(void **state)
     for (int i = 0; i < 256; i++) {
         assert_int_equal(p[i], TP_TRACK_POISON_BYTE);
     }
-    p[17] = 42; /* the bug: write after free */
+    p[17] = 42;                        /* the bug: write after free */
     uint8_t *q = TP_ALLOC(&pool, 200); /* the same block comes back (last freed, first reused) */
     assert_ptr_equal(p, q);
     assert_int_equal(events_n, 1);
@@ -207,8 +206,9 @@ static void test_event_stream(void **state)
 static void test_event_stream_task_names(void **state)
 {
     (void)state;
-    static const char *const names[] = { "Tmr Svc", "a\nF 1 0x0", "na\xc3\xafve", "x\"y\\z", "#1",
-                                         "tab\there", "\x7f\x01", "IDLE0", "12345678901234567890123" };
+    static const char *const names[] = { "Tmr Svc",  "a\nF 1 0x0", "na\xc3\xafve",
+                                         "x\"y\\z",  "#1",         "tab\there",
+                                         "\x7f\x01", "IDLE0",      "12345678901234567890123" };
     const size_t n_names = sizeof names / sizeof names[0];
     evlen = 0;
     assert_int_equal(tp_track_set_event_sink(&trk, ev_sink, NULL), TP_OK);

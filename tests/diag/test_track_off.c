@@ -31,7 +31,7 @@ static void test_no_tracking_even_with_tracker(void **state)
     static uint8_t storage[4096];
     static tp_track_entry_t table[16];
     tp_pool_t pool;
-    const tp_tier_t tiers[] = {{64, 16}};
+    const tp_tier_t tiers[] = { { 64, 16 } };
     assert_int_equal(tp_pool_init(&pool, tiers, 1, storage, sizeof storage), TP_OK);
     tp_track_t trk;
     assert_int_equal(tp_track_init(&trk, &pool, table, 16, TP_TRACK_CANARY), TP_OK);

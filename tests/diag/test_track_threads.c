@@ -17,12 +17,12 @@ static uint8_t storage[32768];
 static tp_pool_t pool;
 static tp_track_entry_t table[128];
 static tp_track_t trk;
-static const tp_tier_t tiers[] = {{64, 32}, {256, 32}, {1024, 16}};
+static const tp_tier_t tiers[] = { { 64, 32 }, { 256, 32 }, { 1024, 16 } };
 
 static void *worker(void *arg)
 {
     uint32_t seed = (uint32_t)(uintptr_t)arg * 2654435761u + 1u;
-    void *held[8] = {0};
+    void *held[8] = { 0 };
     for (int r = 0; r < ROUNDS; r++) {
         seed ^= seed << 13;
         seed ^= seed >> 17;
@@ -53,8 +53,8 @@ static void test_threads(void **state)
     (void)state;
     diag_fresh();
     assert_int_equal(tp_pool_init(&pool, tiers, 3, storage, sizeof storage), TP_OK);
-    assert_int_equal(tp_track_init(&trk, &pool, table, 128,
-                                   TP_TRACK_CANARY | TP_TRACK_POISON | TP_TRACK_CRASH_OPS), TP_OK);
+    assert_int_equal(tp_track_init(&trk, &pool, table, 128, TP_TRACK_CANARY | TP_TRACK_POISON | TP_TRACK_CRASH_OPS),
+                     TP_OK);
     pthread_t th[THREADS];
     for (uintptr_t i = 0; i < THREADS; i++) {
         assert_int_equal(pthread_create(&th[i], NULL, worker, (void *)(i + 1u)), 0);
@@ -82,6 +82,6 @@ static void test_threads(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_threads)};
+    const struct CMUnitTest tests[] = { cmocka_unit_test(test_threads) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,10 +13,10 @@
 
 typedef struct {
     uint64_t addr;
-    void *heap_ptr;  /* the engine: the heap model's block, NULL when it failed */
-    void *pool_ptr;  /* the engine: the pool's block, NULL when it failed */
-    uint32_t size;   /* bytes requested */
-    uint32_t tag;    /* the planner: size class */
+    void *heap_ptr; /* the engine: the heap model's block, NULL when it failed */
+    void *pool_ptr; /* the engine: the pool's block, NULL when it failed */
+    uint32_t size;  /* bytes requested */
+    uint32_t tag;   /* the planner: size class */
     uint8_t used;
 } ps_slot_t;
 
@@ -26,15 +26,15 @@ typedef struct {
 
 typedef struct {
     ps_slot_t *s;
-    size_t cap, n;     /* cap is a power of two */
-    uint64_t key[2];   /* the hash's key */
-    uint64_t seed;     /* where keys come from (0: from the system's random source) */
-    uint64_t probes;   /* slots looked at by find and insert (tests: the cost stays linear) */
-    unsigned rekeys;   /* times a long walk made the table take a fresh key */
-    int full;          /* an insert was refused at PS_ADDRMAP_MAX entries */
+    size_t cap, n;   /* cap is a power of two */
+    uint64_t key[2]; /* the hash's key */
+    uint64_t seed;   /* where keys come from (0: from the system's random source) */
+    uint64_t probes; /* slots looked at by find and insert (tests: the cost stays linear) */
+    unsigned rekeys; /* times a long walk made the table take a fresh key */
+    int full;        /* an insert was refused at PS_ADDRMAP_MAX entries */
 } ps_addrmap_t;
 
-int ps_addrmap_init(ps_addrmap_t *m);        /* 0 or -1 (out of memory) */
+int ps_addrmap_init(ps_addrmap_t *m); /* 0 or -1 (out of memory) */
 void ps_addrmap_destroy(ps_addrmap_t *m);
 ps_slot_t *ps_addrmap_find(ps_addrmap_t *m, uint64_t addr);
 /* A new zeroed slot for addr (which must not be present); NULL when out of

@@ -44,7 +44,10 @@ static size_t clean(const char *in, size_t len, char *out, size_t cap)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* 1..8 hex digits. */
@@ -88,8 +91,8 @@ static const char *lit(const char *s, const char *word)
 /* Add a region to list, starting the list over when *fresh is set (a new
  * boot or summary began) or when the address is already in it (a boot whose
  * "Initializing" line was not captured). */
-static int add(ps_bootlog_list_t *list, int *fresh, uint32_t *count, const ps_region_t *r, uint32_t lineno,
-               char *err, size_t err_len)
+static int add(ps_bootlog_list_t *list, int *fresh, uint32_t *count, const ps_region_t *r, uint32_t lineno, char *err,
+               size_t err_len)
 {
     for (size_t i = 0; i < list->n && !*fresh; i++)
         if (list->region[i].addr == r->addr)
@@ -162,8 +165,10 @@ static int info_region(ps_bootlog_t *b, const char *s, uint32_t lineno, char *er
     p = p ? lit(p, " min_free ") : NULL;
     p = p ? dec32(p, &m) : NULL;
     if (!p || *p != '\0' || r.len == 0) {
-        snprintf(err, err_len, "line %u: a heap summary line, but not 'At 0xADDR len LEN free F allocated A "
-                 "min_free M'", lineno);
+        snprintf(err, err_len,
+                 "line %u: a heap summary line, but not 'At 0xADDR len LEN free F allocated A "
+                 "min_free M'",
+                 lineno);
         return -1;
     }
     if (external_ram(r.addr))
@@ -228,7 +233,8 @@ int ps_bootlog_end(ps_bootlog_t *b, char *err, size_t err_len)
         b->regions = b->info;
         return 0;
     }
-    snprintf(err, err_len, "no heap region found: expected boot-log lines 'heap_init: At ADDR len LEN (N KiB): "
+    snprintf(err, err_len,
+             "no heap region found: expected boot-log lines 'heap_init: At ADDR len LEN (N KiB): "
              "TYPE' or a heap_caps_print_heap_info() output");
     return -1;
 }

@@ -44,7 +44,7 @@ typedef enum { PS_BOOTLOG_NONE, PS_BOOTLOG_HEAP_INIT, PS_BOOTLOG_HEAP_INFO } ps_
 
 typedef struct {
     ps_region_t region[PS_BOOTLOG_MAX_REGIONS];
-    uint32_t line[PS_BOOTLOG_MAX_REGIONS];   /* where each region was read (1-based) */
+    uint32_t line[PS_BOOTLOG_MAX_REGIONS]; /* where each region was read (1-based) */
     size_t n;
 } ps_bootlog_list_t;
 
@@ -52,11 +52,11 @@ typedef struct {
     /* the result, after ps_bootlog_end */
     ps_bootlog_kind_t kind;
     ps_bootlog_list_t regions;
-    uint32_t boots;         /* boot-log region lists seen (the last one is kept) */
-    uint32_t summaries;     /* heap_caps_print_heap_info outputs seen */
-    uint32_t lines;         /* lines read */
-    uint32_t skipped;       /* lines that were neither region lines nor their headers */
-    uint32_t overlong;      /* of those, lines longer than PS_BOOTLOG_LINE_MAX */
+    uint32_t boots;     /* boot-log region lists seen (the last one is kept) */
+    uint32_t summaries; /* heap_caps_print_heap_info outputs seen */
+    uint32_t lines;     /* lines read */
+    uint32_t skipped;   /* lines that were neither region lines nor their headers */
+    uint32_t overlong;  /* of those, lines longer than PS_BOOTLOG_LINE_MAX */
     /* reader state */
     ps_bootlog_list_t boot, info;
     int boot_fresh, info_fresh; /* the next region starts a new list */

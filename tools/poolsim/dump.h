@@ -18,7 +18,7 @@ typedef struct {
     uint64_t hist[PS_DUMP_BUCKETS], alive_hist[PS_DUMP_BUCKETS];
     ps_event_t top[PS_DUMP_TOP]; /* alive records, largest first (ties: earlier first) */
     unsigned n_top;
-    unsigned restarts;           /* records numbered from 0 again: a new dump replaced the figures */
+    unsigned restarts; /* records numbered from 0 again: a new dump replaced the figures */
 } ps_dump_stats_t;
 
 void ps_dump_stats_init(ps_dump_stats_t *s);

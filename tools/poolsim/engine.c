@@ -12,8 +12,7 @@
 
 unsigned ps_size_bucket(uint32_t size)
 {
-    return size <= 256u ? PS_BUCKET_256 : size <= 1024u ? PS_BUCKET_1K : size <= 4096u ? PS_BUCKET_4K
-                                                                                        : PS_BUCKET_HUGE;
+    return size <= 256u ? PS_BUCKET_256 : size <= 1024u ? PS_BUCKET_1K : size <= 4096u ? PS_BUCKET_4K : PS_BUCKET_HUGE;
 }
 
 const char *ps_bucket_name(unsigned b)
@@ -33,7 +32,7 @@ typedef struct {
     const ps_engine_cfg_t *cfg;
     ps_result_t *res;
     ps_caps_t *heap;
-    tp_pool_t *pool;        /* NULL with cfg->heap_only */
+    tp_pool_t *pool; /* NULL with cfg->heap_only */
     ps_addrmap_t map;
     uint64_t live_bytes, heap_need;
     uint32_t live;
@@ -41,7 +40,7 @@ typedef struct {
     uint64_t next_sample;
     uint64_t interval;
     size_t max_samples;
-    int grid_done;            /* no boundary left below 2^64 ns */
+    int grid_done; /* no boundary left below 2^64 ns */
     uint32_t heap_min_largest, pool_min_largest;
     uint64_t heap_failed_mark, pool_failed_mark;
 } run_t;
@@ -80,8 +79,7 @@ static int add_sample(run_t *r, uint64_t t)
     s->heap_failed_total = res->heap_failed;
     s->pool_free = (uint32_t)(ps.bytes_total - ps.bytes_in_use);
     s->pool_largest = ps.largest_allocatable;
-    s->pool_min_largest = r->pool_min_largest < ps.largest_allocatable ? r->pool_min_largest
-                                                                       : ps.largest_allocatable;
+    s->pool_min_largest = r->pool_min_largest < ps.largest_allocatable ? r->pool_min_largest : ps.largest_allocatable;
     s->pool_failed = (uint32_t)(res->pool_failed - r->pool_failed_mark);
     s->pool_failed_total = res->pool_failed;
     s->live_allocs = r->live;

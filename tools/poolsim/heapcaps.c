@@ -7,17 +7,27 @@
 
 struct ps_caps {
     size_t n;
-    ps_region_t desc[PS_CAPS_MAX_REGIONS];  /* address order */
+    ps_region_t desc[PS_CAPS_MAX_REGIONS]; /* address order */
     ps_heap_t *heap[PS_CAPS_MAX_REGIONS];
-    size_t order[PS_CAPS_MAX_REGIONS];      /* try order: indexes into desc */
+    size_t order[PS_CAPS_MAX_REGIONS]; /* try order: indexes into desc */
     uint32_t allocs, frees, failed;
 };
 
 /* Region types by boot-log label. The labels changed between releases: the
  * 5.0-5.1 table names D/IRAM, DRAM, STACK/DRAM, STACK/DIRAM, NON_DMA_DRAM;
  * 5.2 and later name the big internal RAM type "RAM". */
-typedef enum { T_COMMON, T_DIRAM, T_DRAM, T_STACK_DRAM, T_STACK_DIRAM, T_NODMA, T_RTCRAM, T_IRAM, T_SPIRAM,
-               T_UNKNOWN } rtype_t;
+typedef enum {
+    T_COMMON,
+    T_DIRAM,
+    T_DRAM,
+    T_STACK_DRAM,
+    T_STACK_DIRAM,
+    T_NODMA,
+    T_RTCRAM,
+    T_IRAM,
+    T_SPIRAM,
+    T_UNKNOWN
+} rtype_t;
 
 static rtype_t type_of(const char *label)
 {
@@ -25,9 +35,15 @@ static rtype_t type_of(const char *label)
         const char *label;
         rtype_t type;
     } map[] = {
-        { "", T_COMMON },          { "D/IRAM", T_DIRAM },           { "RAM", T_DIRAM },
-        { "DRAM", T_DRAM },        { "STACK/DRAM", T_STACK_DRAM },  { "STACK/DIRAM", T_STACK_DIRAM },
-        { "NON_DMA_DRAM", T_NODMA }, { "RTCRAM", T_RTCRAM },        { "IRAM", T_IRAM },
+        { "", T_COMMON },
+        { "D/IRAM", T_DIRAM },
+        { "RAM", T_DIRAM },
+        { "DRAM", T_DRAM },
+        { "STACK/DRAM", T_STACK_DRAM },
+        { "STACK/DIRAM", T_STACK_DIRAM },
+        { "NON_DMA_DRAM", T_NODMA },
+        { "RTCRAM", T_RTCRAM },
+        { "IRAM", T_IRAM },
         { "SPIRAM", T_SPIRAM },
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -64,14 +80,10 @@ int ps_region_malloc_priority(const char *type, ps_idf_version_t idf)
     switch (t) {
     case T_DIRAM:
     case T_STACK_DRAM:
-    case T_STACK_DIRAM:
-        return 0;
-    case T_DRAM:
-        return 1;
-    case T_RTCRAM:
-        return 2;
-    default:
-        return -2;
+    case T_STACK_DIRAM: return 0;
+    case T_DRAM: return 1;
+    case T_RTCRAM: return 2;
+    default: return -2;
     }
 }
 
@@ -109,9 +121,10 @@ int ps_regions_parse(const char *text, ps_region_t *regions, size_t *n, char *er
         if (hex)
             p += 2;
         for (;; p++, digits++) {
-            int d = *p >= '0' && *p <= '9' ? *p - '0'
+            int d = *p >= '0' && *p <= '9'          ? *p - '0'
                     : hex && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-                    : hex && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+                    : hex && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
+                                                    : -1;
             if (d < 0)
                 break;
             v = v * (hex ? 16u : 10u) + (uint64_t)d;
@@ -146,8 +159,8 @@ int ps_regions_parse(const char *text, ps_region_t *regions, size_t *n, char *er
     }
 }
 
-int ps_caps_malloc_regions(const ps_region_t *in, size_t n, ps_idf_version_t idf, ps_region_t *out,
-                           size_t *n_out, char *left_out, size_t left_len, char *err, size_t err_len)
+int ps_caps_malloc_regions(const ps_region_t *in, size_t n, ps_idf_version_t idf, ps_region_t *out, size_t *n_out,
+                           char *left_out, size_t left_len, char *err, size_t err_len)
 {
     char v[16];
     size_t used = 0, left = 0;
@@ -231,9 +244,11 @@ int ps_caps_validate(const ps_caps_opts_t *o, char *err, size_t len)
             return -1;
         }
         if (r->len == 0 || ps_heap_geometry(&ho, &g) != 0) {
-            snprintf(err, len, "region %zu: ESP-IDF %s cannot make a heap of a %u B region (too small for "
+            snprintf(err, len,
+                     "region %zu: ESP-IDF %s cannot make a heap of a %u B region (too small for "
                      "its heap_t, TLSF control structure and one block, or above %u B; 5.0 takes pools up to "
-                     "512 KiB)", i, v, r->len, PS_HEAP_MAX_ARENA);
+                     "512 KiB)",
+                     i, v, r->len, PS_HEAP_MAX_ARENA);
             return -1;
         }
         int prio = ps_region_malloc_priority(r->type, o->idf);
@@ -242,8 +257,10 @@ int ps_caps_validate(const ps_caps_opts_t *o, char *err, size_t len)
             return -1;
         }
         if (prio < 0) {
-            snprintf(err, len, "region %zu: type '%s' is not one of ESP-IDF %s's ESP32-S3 region types "
-                     "(D/IRAM, RAM, DRAM, STACK/DRAM, STACK/DIRAM, NON_DMA_DRAM up to 5.1, RTCRAM)", i, r->type, v);
+            snprintf(err, len,
+                     "region %zu: type '%s' is not one of ESP-IDF %s's ESP32-S3 region types "
+                     "(D/IRAM, RAM, DRAM, STACK/DRAM, STACK/DIRAM, NON_DMA_DRAM up to 5.1, RTCRAM)",
+                     i, r->type, v);
             return -1;
         }
         if (r->addr)
@@ -318,8 +335,7 @@ const ps_region_t *ps_caps_first_tried(const ps_caps_opts_t *opts)
     return &opts->regions[addr_order[order[0]]];
 }
 
-int ps_caps_init(ps_caps_t **out, void *mem, size_t mem_size, const ps_caps_opts_t *opts, char *err,
-                 size_t err_len)
+int ps_caps_init(ps_caps_t **out, void *mem, size_t mem_size, const ps_caps_opts_t *opts, char *err, size_t err_len)
 {
     if (!out || ps_caps_validate(opts, err, err_len) != 0)
         return -1;

@@ -48,16 +48,16 @@ extern "C" {
 #define PS_CAPS_HEAP_SIZE_MAX (32u * 1024u * 1024u)
 
 typedef struct {
-    uint32_t len;                   /* the boot log's len: what heap_caps_init registers */
-    uint32_t addr;                  /* start address; only the order matters (all 0: the order given) */
-    char type[PS_REGION_TYPE_LEN];  /* the boot log's type label; "" = one type shared by all regions */
+    uint32_t len;                  /* the boot log's len: what heap_caps_init registers */
+    uint32_t addr;                 /* start address; only the order matters (all 0: the order given) */
+    char type[PS_REGION_TYPE_LEN]; /* the boot log's type label; "" = one type shared by all regions */
 } ps_region_t;
 
 typedef struct {
     ps_region_t regions[PS_CAPS_MAX_REGIONS];
     size_t n;
     ps_poison_t poison;
-    ps_idf_version_t idf;           /* all zero = the latest */
+    ps_idf_version_t idf; /* all zero = the latest */
 } ps_caps_opts_t;
 
 typedef struct ps_caps ps_caps_t;
@@ -89,8 +89,8 @@ int ps_regions_parse(const char *text, ps_region_t *regions, size_t *n, char *er
  * message for a type the release's table does not know, no region left, or
  * more than PS_CAPS_MAX_REGIONS.
  */
-int ps_caps_malloc_regions(const ps_region_t *in, size_t n, ps_idf_version_t idf, ps_region_t *out,
-                           size_t *n_out, char *left_out, size_t left_len, char *err, size_t err_len);
+int ps_caps_malloc_regions(const ps_region_t *in, size_t n, ps_idf_version_t idf, ps_region_t *out, size_t *n_out,
+                           char *left_out, size_t left_len, char *err, size_t err_len);
 
 /* The checks of ps_caps_init without building anything: 0, or -1 with a message. */
 int ps_caps_validate(const ps_caps_opts_t *opts, char *err, size_t err_len);
@@ -112,8 +112,7 @@ size_t ps_caps_mem_size(const ps_caps_opts_t *opts);
  * one the table does not know, regions with and without addresses mixed, two
  * regions at one address, or mem too small.
  */
-int ps_caps_init(ps_caps_t **out, void *mem, size_t mem_size, const ps_caps_opts_t *opts, char *err,
-                 size_t err_len);
+int ps_caps_init(ps_caps_t **out, void *mem, size_t mem_size, const ps_caps_opts_t *opts, char *err, size_t err_len);
 
 /* malloc(size): NULL for 0 (not a failure) or when no region serves it (a
  * failure). *region (may be NULL) gets the serving region's index (the order

@@ -44,26 +44,26 @@
 #define TAIL_CANARY 0xBAAD5678u
 
 struct ps_heap {
-    uint8_t *arena;         /* the TLSF pool: first block's size word at 0, sentinel in the last 4 bytes */
-    uint32_t arena_size;    /* pool bytes: first block + its header + the sentinel's header */
-    uint32_t *live_map;     /* 1 bit per 4 arena bytes, set at a live block's hdr; may be NULL */
+    uint8_t *arena;      /* the TLSF pool: first block's size word at 0, sentinel in the last 4 bytes */
+    uint32_t arena_size; /* pool bytes: first block + its header + the sentinel's header */
+    uint32_t *live_map;  /* 1 bit per 4 arena bytes, set at a live block's hdr; may be NULL */
     ps_poison_t poison;
     ps_heap_geom_t geom;
     ps_idf_heap_t idf;
     /* TLSF geometry, as the release's control_construct (or v5.0's constants) sets it */
     uint32_t sl_log2;
     uint32_t sl_count;
-    uint32_t fl_shift;      /* sl_log2 + log2(ALIGN): first first-level class above the "small" one */
+    uint32_t fl_shift; /* sl_log2 + log2(ALIGN): first first-level class above the "small" one */
     uint32_t fl_count;
-    uint32_t small_size;    /* 1 << fl_shift: blocks below it all live in first-level class 0 */
+    uint32_t small_size;     /* 1 << fl_shift: blocks below it all live in first-level class 0 */
     uint64_t block_size_max; /* 1 << fl_index_max: an aligned request this big always fails */
     /* free lists */
     uint32_t fl_bitmap;
     uint32_t sl_bitmap[FL_MAX];
     uint32_t head[FL_MAX][SL_MAX];
     /* statistics */
-    uint32_t counter;       /* multi_heap's free_bytes */
-    uint32_t min_counter;   /* multi_heap's minimum_free_bytes */
+    uint32_t counter;     /* multi_heap's free_bytes */
+    uint32_t min_counter; /* multi_heap's minimum_free_bytes */
     uint32_t used_bytes;
     uint32_t allocs, frees, failed, zero_requests, bad_frees;
     uint32_t free_blocks, used_blocks;
@@ -95,10 +95,22 @@ static void wr(ps_heap_t *h, uint32_t off, uint32_t v)
     memcpy(h->arena + off, &v, sizeof v);
 }
 
-static uint32_t bsize(const ps_heap_t *h, uint32_t hdr) { return rd(h, hdr) & ~FLAG_MASK; }
-static int is_free(const ps_heap_t *h, uint32_t hdr) { return (rd(h, hdr) & FREE_BIT) != 0; }
-static int prev_is_free(const ps_heap_t *h, uint32_t hdr) { return (rd(h, hdr) & PREV_FREE_BIT) != 0; }
-static uint32_t next_phys(const ps_heap_t *h, uint32_t hdr) { return hdr + 4u + bsize(h, hdr); }
+static uint32_t bsize(const ps_heap_t *h, uint32_t hdr)
+{
+    return rd(h, hdr) & ~FLAG_MASK;
+}
+static int is_free(const ps_heap_t *h, uint32_t hdr)
+{
+    return (rd(h, hdr) & FREE_BIT) != 0;
+}
+static int prev_is_free(const ps_heap_t *h, uint32_t hdr)
+{
+    return (rd(h, hdr) & PREV_FREE_BIT) != 0;
+}
+static uint32_t next_phys(const ps_heap_t *h, uint32_t hdr)
+{
+    return hdr + 4u + bsize(h, hdr);
+}
 
 static void set_size(ps_heap_t *h, uint32_t hdr, uint32_t size)
 {
@@ -158,8 +170,14 @@ static uint32_t class_floor(const ps_heap_t *h, unsigned fl, unsigned sl)
     return (h->sl_count + sl) << (fl + h->fl_shift - 1u - h->sl_log2);
 }
 
-static uint32_t link_next(const ps_heap_t *h, uint32_t hdr) { return rd(h, hdr + 4u); }
-static uint32_t link_prev(const ps_heap_t *h, uint32_t hdr) { return rd(h, hdr + 8u); }
+static uint32_t link_next(const ps_heap_t *h, uint32_t hdr)
+{
+    return rd(h, hdr + 4u);
+}
+static uint32_t link_prev(const ps_heap_t *h, uint32_t hdr)
+{
+    return rd(h, hdr + 8u);
+}
 
 static void remove_free(ps_heap_t *h, uint32_t hdr)
 {
@@ -679,7 +697,7 @@ int ps_heap_check(const ps_heap_t *h)
         if (prev_free && rd(h, hdr - 4u) != prev)
             return -3; /* back link wrong */
         if (size == 0)
-            break;     /* the sentinel */
+            break; /* the sentinel */
         if (size < PS_HEAP_MIN_PAYLOAD || size % ALIGN)
             return -4;
         if (is_free(h, hdr)) {

@@ -68,7 +68,7 @@ typedef enum { PS_POISON_NONE = 0, PS_POISON_LIGHT, PS_POISON_COMPREHENSIVE } ps
 #define PS_HEAP_MIN_PAYLOAD 12u
 
 typedef struct {
-    size_t arena_size;    /* the region's length as the boot log prints it; 0 = PS_HEAP_DEFAULT_ARENA */
+    size_t arena_size; /* the region's length as the boot log prints it; 0 = PS_HEAP_DEFAULT_ARENA */
     ps_poison_t poison;
     ps_idf_version_t idf; /* the ESP-IDF release; all zero = the latest */
 } ps_heap_opts_t;
@@ -76,14 +76,14 @@ typedef struct {
 /* Where things sit in a fresh region (see ps_heap_geometry). */
 typedef struct {
     uint32_t region_len;
-    uint32_t control;       /* TLSF control structure (tlsf_size()) */
-    uint32_t pool_offset;   /* 20 + control: where the TLSF pool starts */
-    uint32_t initial_free;  /* the free counter of the fresh region: len - 20 - control */
-    uint32_t first_offset;  /* offset from the region start of the first allocation's pointer */
-    uint32_t first_block;   /* size of the one free block of the fresh pool */
-    uint32_t small_block;   /* blocks below this size have one class per 4 bytes */
-    unsigned sl_log2;       /* 3, 4 or 5: 8, 16 or 32 second-level classes */
-    unsigned fl_index_max;  /* requests of 2^fl_index_max bytes or more always fail */
+    uint32_t control;      /* TLSF control structure (tlsf_size()) */
+    uint32_t pool_offset;  /* 20 + control: where the TLSF pool starts */
+    uint32_t initial_free; /* the free counter of the fresh region: len - 20 - control */
+    uint32_t first_offset; /* offset from the region start of the first allocation's pointer */
+    uint32_t first_block;  /* size of the one free block of the fresh pool */
+    uint32_t small_block;  /* blocks below this size have one class per 4 bytes */
+    unsigned sl_log2;      /* 3, 4 or 5: 8, 16 or 32 second-level classes */
+    unsigned fl_index_max; /* requests of 2^fl_index_max bytes or more always fail */
 } ps_heap_geom_t;
 
 typedef struct {

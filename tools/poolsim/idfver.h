@@ -35,8 +35,8 @@ typedef struct {
 } ps_idf_version_t;
 
 typedef enum {
-    PS_ORDER_ADDRESS,          /* heaps linked in address order (5.4.x and older) */
-    PS_ORDER_ASCENDING_LENGTH  /* smallest heap first; equal lengths: higher address first (5.5+) */
+    PS_ORDER_ADDRESS,         /* heaps linked in address order (5.4.x and older) */
+    PS_ORDER_ASCENDING_LENGTH /* smallest heap first; equal lengths: higher address first (5.5+) */
 } ps_region_order_t;
 
 typedef enum {
@@ -46,12 +46,12 @@ typedef enum {
 
 /* What a release's heap does, as the model needs it. */
 typedef struct {
-    ps_idf_version_t version;   /* resolved: never all zero */
-    const char *tlsf_commit;    /* the espressif/tlsf commit the release pins (short hash) */
+    ps_idf_version_t version;    /* resolved: never all zero */
+    const char *tlsf_commit;     /* the espressif/tlsf commit the release pins (short hash) */
     uint8_t static_fl_index_max; /* 0: control structure sized from the region; else v5.0's fixed FL_INDEX_MAX */
-    uint8_t static_sl_log2;     /* with static_fl_index_max: the fixed SL_INDEX_COUNT_LOG2 */
-    uint8_t round_to_class;     /* 1: a request becomes a block of its whole size class (5.4+) */
-    uint8_t fit_size_small;     /* 1: tlsf_fit_size reports small blocks as they are (5.3+); 0: blocks
+    uint8_t static_sl_log2;      /* with static_fl_index_max: the fixed SL_INDEX_COUNT_LOG2 */
+    uint8_t round_to_class;      /* 1: a request becomes a block of its whole size class (5.4+) */
+    uint8_t fit_size_small;      /* 1: tlsf_fit_size reports small blocks as they are (5.3+); 0: blocks
                                    under sl_index_count bytes report 0 */
     ps_region_order_t order;
     ps_layout_t layout;

@@ -42,18 +42,18 @@ typedef struct {
     uint32_t hours;
     ps_engine_cfg_t eng;
     uint32_t interval_min;
-    uint32_t arena;           /* 0: not given */
+    uint32_t arena; /* 0: not given */
     const char *idf_text;
     const char *regions_text;
     const char *boot_log;
-    char left_out[256];       /* regions of the boot log malloc() does not use */
+    char left_out[256]; /* regions of the boot log malloc() does not use */
     const char *poison_name;
     const char *tiers_text;
     const char *csv;
     const char *plot;
     int progress;
     int quiet;
-    uint32_t spread;          /* perturbed runs; SPREAD_AUTO until given */
+    uint32_t spread; /* perturbed runs; SPREAD_AUTO until given */
     ps_spread_cfg_t spread_cfg;
     const char *trace;
     const char *emit;
@@ -69,8 +69,15 @@ typedef struct {
 typedef enum { OPT_U32, OPT_U64, OPT_RANGE, OPT_STR, OPT_FLAG } opt_type_t;
 
 /* Which commands take an option. */
-enum { C_RUN = 1, C_REPLAY = 2, C_PLAN = 4, C_SWEEP = 8, C_SIM = C_RUN | C_PLAN | C_SWEEP,
-       C_ENGINE = C_RUN | C_REPLAY | C_SWEEP, C_ALL = 15 };
+enum {
+    C_RUN = 1,
+    C_REPLAY = 2,
+    C_PLAN = 4,
+    C_SWEEP = 8,
+    C_SIM = C_RUN | C_PLAN | C_SWEEP,
+    C_ENGINE = C_RUN | C_REPLAY | C_SWEEP,
+    C_ALL = 15
+};
 
 typedef struct {
     const char *name;
@@ -100,13 +107,16 @@ static const opt_def_t options[] = {
     { "--trickle-size", OPT_RANGE, O(wl.trickle_size), 1, 1u << 24, C_SIM, "MIN:MAX", "their size (16:128)" },
     { "--trickle-cap", OPT_U32, O(wl.trickle_cap), 0, UINT32_MAX, C_SIM, "BYTES",
       "stop the trickle at this many bytes, 0 = never (8192)" },
-    { "--burst-every-min", OPT_U32, O(wl.burst_every_min), 0, 100000, C_SIM, "N", "a burst every N minutes, 0 = off (15)" },
+    { "--burst-every-min", OPT_U32, O(wl.burst_every_min), 0, 100000, C_SIM, "N",
+      "a burst every N minutes, 0 = off (15)" },
     { "--burst-frames", OPT_U32, O(wl.burst_frames), 0, 4096, C_SIM, "N", "frames per burst (8)" },
     { "--burst-size", OPT_RANGE, O(wl.burst_size), 1, 1u << 24, C_SIM, "MIN:MAX", "burst frame size (1024:4096)" },
-    { "--burst-hold-ms", OPT_RANGE, O(wl.burst_hold_ms), 0, 86400000, C_SIM, "MIN:MAX", "burst frame lifetime (100:500)" },
+    { "--burst-hold-ms", OPT_RANGE, O(wl.burst_hold_ms), 0, 86400000, C_SIM, "MIN:MAX",
+      "burst frame lifetime (100:500)" },
     { "--background", OPT_U32, O(wl.background_bytes), 0, 1u << 30, C_SIM, "BYTES",
       "background live set kept allocated, churning (0)" },
-    { "--bg-size", OPT_RANGE, O(wl.background_size), 1, 1u << 24, C_SIM, "MIN:MAX", "background object size (16:2048)" },
+    { "--bg-size", OPT_RANGE, O(wl.background_size), 1, 1u << 24, C_SIM, "MIN:MAX",
+      "background object size (16:2048)" },
     { "--bg-life-s", OPT_RANGE, O(wl.background_life_s), 1, 604800, C_SIM, "MIN:MAX",
       "background object lifetime, s (10:600)" },
     { "--net", OPT_U32, O(wl.net), 0, 1, C_SIM, "0|1",
@@ -145,7 +155,8 @@ static const opt_def_t options[] = {
       "also find the smallest heap arena that serves the stream with no failure (replays it ~10 times)" },
     { "--levels", OPT_RANGE, O(levels), 0, 1u << 30, C_SWEEP, "FROM:TO",
       "background bytes to sweep (default 0 to 3/4 of the heap's regions, in 16 steps)" },
-    { "--step", OPT_U32, O(level_step), 1, 1u << 30, C_SWEEP, "BYTES", "sweep step (default: 1/16 of the levels' span)" },
+    { "--step", OPT_U32, O(level_step), 1, 1u << 30, C_SWEEP, "BYTES",
+      "sweep step (default: 1/16 of the levels' span)" },
 };
 #undef O
 
@@ -210,11 +221,13 @@ static int parse_u64(const char *s, uint64_t *out)
 static int bad_value(const char *cmd, const opt_def_t *o, const char *val)
 {
     if (o->type == OPT_RANGE)
-        fprintf(stderr, "poolsim %s: %s: '%s' is not accepted; expected MIN:MAX or one number, integers in "
-                        "%" PRIu64 "..%" PRIu64 " with MIN <= MAX\n", cmd, o->name, val, o->min, o->max);
-    else
-        fprintf(stderr, "poolsim %s: %s: '%s' is not accepted; expected an integer in %" PRIu64 "..%" PRIu64 "\n",
+        fprintf(stderr,
+                "poolsim %s: %s: '%s' is not accepted; expected MIN:MAX or one number, integers in "
+                "%" PRIu64 "..%" PRIu64 " with MIN <= MAX\n",
                 cmd, o->name, val, o->min, o->max);
+    else
+        fprintf(stderr, "poolsim %s: %s: '%s' is not accepted; expected an integer in %" PRIu64 "..%" PRIu64 "\n", cmd,
+                o->name, val, o->min, o->max);
     return -1;
 }
 
@@ -223,9 +236,7 @@ static int set_option(opts_t *op, const opt_def_t *o, const char *val)
     void *field = (char *)op + o->offset;
     uint64_t v;
     switch (o->type) {
-    case OPT_FLAG:
-        *(int *)field = 1;
-        return 0;
+    case OPT_FLAG: *(int *)field = 1; return 0;
     case OPT_STR:
         if (!*val) {
             fprintf(stderr, "poolsim %s: %s needs a non-empty value\n", op->cmd, o->name);
@@ -251,8 +262,8 @@ static int set_option(opts_t *op, const opt_def_t *o, const char *val)
         char *colon = strchr(buf, ':');
         if (colon)
             *colon = '\0';
-        if (parse_u64(buf, &lo) || (colon ? parse_u64(colon + 1, &hi) : (hi = lo, 0)) || lo > hi ||
-            lo < o->min || hi > o->max)
+        if (parse_u64(buf, &lo) || (colon ? parse_u64(colon + 1, &hi) : (hi = lo, 0)) || lo > hi || lo < o->min ||
+            hi > o->max)
             return bad_value(op->cmd, o, val);
         ((ps_range_t *)field)->min = (uint32_t)lo;
         ((ps_range_t *)field)->max = (uint32_t)hi;
@@ -413,14 +424,18 @@ static int finish_args(opts_t *op)
     if (op->idf_text) {
         ps_idf_heap_t rel;
         if (ps_idf_parse(op->idf_text, &op->eng.heap.idf) || ps_idf_heap(op->eng.heap.idf, &rel)) {
-            fprintf(stderr, "poolsim %s: --idf-version: '%s' is not a release this model knows; expected one of "
-                            "%s, or latest\n", op->cmd, op->idf_text, ps_idf_known());
+            fprintf(stderr,
+                    "poolsim %s: --idf-version: '%s' is not a release this model knows; expected one of "
+                    "%s, or latest\n",
+                    op->cmd, op->idf_text, ps_idf_known());
             return -1;
         }
     }
     if ((op->arena != 0) + (op->regions_text != NULL) + (op->boot_log != NULL) > 1) {
-        fprintf(stderr, "poolsim %s: --arena, --heap-regions and --boot-log each give the heap's regions; "
-                        "give one of them\n", op->cmd);
+        fprintf(stderr,
+                "poolsim %s: --arena, --heap-regions and --boot-log each give the heap's regions; "
+                "give one of them\n",
+                op->cmd);
         return -1;
     }
     if (op->regions_text) {
@@ -569,8 +584,8 @@ static void run_error(const char *cmd, const ps_reader_cursor_t *cur, const char
 
 typedef struct {
     opts_t *op;
-    const ps_source_t *trace;  /* replay: the trace's source (rewound by each run) */
-    ps_workload_t *w;          /* run: the workload of the current perturbed run */
+    const ps_source_t *trace; /* replay: the trace's source (rewound by each run) */
+    ps_workload_t *w;         /* run: the workload of the current perturbed run */
 } spread_src_t;
 
 static int spread_source(void *user, unsigned k, ps_source_t *src, char *err, size_t len)
@@ -632,8 +647,10 @@ static int report_run(const opts_t *op, const ps_result_t *res, FILE *rep, outpu
         fprintf(rep, "  (malloc() does not use %s)\n", op->left_out);
     ps_report_verdicts(rep, res, &op->eng, spread, &op->spread_cfg);
     if (!spread && op->spread == SPREAD_AUTO)
-        fprintf(rep, "spread: off for a stream of %" PRIu64 " events (on by default up to %u); --spread %u gives "
-                     "the range of outcomes\n", res->events, PS_SPREAD_AUTO_EVENTS, PS_SPREAD_DEFAULT);
+        fprintf(rep,
+                "spread: off for a stream of %" PRIu64 " events (on by default up to %u); --spread %u gives "
+                "the range of outcomes\n",
+                res->events, PS_SPREAD_AUTO_EVENTS, PS_SPREAD_DEFAULT);
     ps_report_csv(csv->f, res);
     if (out_close(csv, op->cmd))
         return EXIT_INPUT;
@@ -692,8 +709,7 @@ static int cmd_run(opts_t *op)
     ps_tee_cursor_t tee = { src, NULL, NULL, 0 };
     if (emit.f) {
         char comment[128];
-        snprintf(comment, sizeof comment, "poolsim run, seed %" PRIu64 ", %u h; times in us", op->wl.seed,
-                 op->hours);
+        snprintf(comment, sizeof comment, "poolsim run, seed %" PRIu64 ", %u h; times in us", op->wl.seed, op->hours);
         src = ps_source_tee(&tee, src, emit.f, ps_workload_source_name);
         tee.write_error = ps_plain_write_header(emit.f, comment) != 0;
     }
@@ -733,8 +749,10 @@ static int cmd_run(opts_t *op)
 static int replay_dump(const opts_t *op, ps_reader_t *r)
 {
     if (op->plot) {
-        fprintf(stderr, "poolsim replay: %s is a heap_trace_dump, which has no free times: there is no "
-                        "time series to plot (--csv writes its records)\n", op->trace);
+        fprintf(stderr,
+                "poolsim replay: %s is a heap_trace_dump, which has no free times: there is no "
+                "time series to plot (--csv writes its records)\n",
+                op->trace);
         return EXIT_USAGE;
     }
     output_t csv;
@@ -884,8 +902,9 @@ static int cmd_plan(opts_t *op)
         return EXIT_INPUT;
     const ps_trace_info_t *in = ps_reader_info(r);
     if (in->format == PS_FMT_DUMP) {
-        fprintf(stderr, "poolsim plan: %s is a %s trace without free times: the peak of simultaneous "
-                        "allocations is unknown, so no plan can be made from it\n",
+        fprintf(stderr,
+                "poolsim plan: %s is a %s trace without free times: the peak of simultaneous "
+                "allocations is unknown, so no plan can be made from it\n",
                 op->trace, ps_format_name(in->format));
         ps_reader_close(r);
         return EXIT_INPUT;
@@ -937,9 +956,10 @@ static int cmd_sweep(opts_t *op)
     }
     const uint64_t levels = (uint64_t)(op->levels.max - op->levels.min) / op->level_step + 1u;
     if (levels > PS_SWEEP_MAX_LEVELS) {
-        fprintf(stderr, "poolsim sweep: --levels %u:%u in steps of %u is %" PRIu64 " levels; at most %u "
-                        "(use a larger --step)\n", op->levels.min, op->levels.max, op->level_step, levels,
-                (unsigned)PS_SWEEP_MAX_LEVELS);
+        fprintf(stderr,
+                "poolsim sweep: --levels %u:%u in steps of %u is %" PRIu64 " levels; at most %u "
+                "(use a larger --step)\n",
+                op->levels.min, op->levels.max, op->level_step, levels, (unsigned)PS_SWEEP_MAX_LEVELS);
         return EXIT_USAGE;
     }
     output_t csv;

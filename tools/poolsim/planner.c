@@ -92,8 +92,7 @@ static unsigned split_tiers(uint32_t size, uint32_t n, tp_tier_t *out, uint64_t 
     unsigned sub = (n + TP_MAX_BLOCKS_PER_TIER - 1u) / TP_MAX_BLOCKS_PER_TIER;
     uint64_t c = 0;
     for (unsigned s = 0; s < sub; s++) {
-        tp_tier_t t = { size + s * ALIGN, s + 1u < sub ? TP_MAX_BLOCKS_PER_TIER
-                                                       : n - s * TP_MAX_BLOCKS_PER_TIER };
+        tp_tier_t t = { size + s * ALIGN, s + 1u < sub ? TP_MAX_BLOCKS_PER_TIER : n - s * TP_MAX_BLOCKS_PER_TIER };
         if (out)
             out[s] = t;
         c += tp_pool_storage_size(&t, 1);
@@ -110,8 +109,7 @@ typedef struct {
 } peaks_t;
 
 /* Pass 1: the distinct rounded sizes. */
-static int collect_sizes(ps_source_t src, uint32_t **sizes_out, size_t *n_out, ps_plan_t *out, char *err,
-                         size_t len)
+static int collect_sizes(ps_source_t src, uint32_t **sizes_out, size_t *n_out, ps_plan_t *out, char *err, size_t len)
 {
     ps_addrmap_t set;
     if (ps_addrmap_init(&set))
@@ -170,8 +168,7 @@ oom:
 }
 
 /* Pass 2: peak simultaneous live count for every range of candidates. */
-static int measure_peaks(ps_source_t src, peaks_t *p, const ps_plan_cfg_t *cfg, ps_plan_t *out, char *err,
-                         size_t len)
+static int measure_peaks(ps_source_t src, peaks_t *p, const ps_plan_cfg_t *cfg, ps_plan_t *out, char *err, size_t len)
 {
     size_t k = p->k, w = k + 1u;
     uint32_t *n = calloc(w, sizeof *n);
@@ -289,8 +286,10 @@ static int choose(const peaks_t *p, const ps_plan_cfg_t *cfg, ps_plan_t *out, ch
     if (best_t == 0) {
         free(f);
         free(from);
-        snprintf(err, len, "no configuration of at most %u tiers serves this stream "
-                 "(a size needs more than %u blocks)", T, T * TP_MAX_BLOCKS_PER_TIER);
+        snprintf(err, len,
+                 "no configuration of at most %u tiers serves this stream "
+                 "(a size needs more than %u blocks)",
+                 T, T * TP_MAX_BLOCKS_PER_TIER);
         return -1;
     }
     /* Walk the choices back from the largest candidate, then lay the tiers out in order. */

@@ -58,8 +58,8 @@ typedef struct {
     uint64_t unknown_frees;
     unsigned n_candidates;
     unsigned sizes_per_octave; /* 0 = every distinct size is a candidate */
-    uint64_t verify_failures; /* pool failures when the plan is replayed (0 unless reported) */
-    unsigned bump_rounds;     /* replays needed to reach verify_failures */
+    uint64_t verify_failures;  /* pool failures when the plan is replayed (0 unless reported) */
+    unsigned bump_rounds;      /* replays needed to reach verify_failures */
 } ps_plan_t;
 
 /*
@@ -83,9 +83,9 @@ int ps_plan(ps_source_t src, const ps_plan_cfg_t *cfg, ps_plan_t *out, char *err
  * (src must support rewind).
  */
 typedef enum {
-    PS_HEAP_SEARCH_FOUND,        /* arena_ok serves the stream, arena_fail does not */
-    PS_HEAP_SEARCH_AT_PEAK,      /* the first size tried (room for the peak need) already serves it */
-    PS_HEAP_SEARCH_NONE          /* nothing up to arena_fail serves it (or a replay failed) */
+    PS_HEAP_SEARCH_FOUND,   /* arena_ok serves the stream, arena_fail does not */
+    PS_HEAP_SEARCH_AT_PEAK, /* the first size tried (room for the peak need) already serves it */
+    PS_HEAP_SEARCH_NONE     /* nothing up to arena_fail serves it (or a replay failed) */
 } ps_heap_search_status_t;
 
 typedef struct {

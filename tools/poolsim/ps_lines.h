@@ -11,17 +11,17 @@
 #include <stdio.h>
 
 typedef struct {
-    FILE *f;             /* NULL for memory input */
-    int own;             /* 1: fclose on close (not stdin) */
-    int seekable;        /* a regular file: rewind by seeking */
-    const char *mem;     /* memory input */
+    FILE *f;         /* NULL for memory input */
+    int own;         /* 1: fclose on close (not stdin) */
+    int seekable;    /* a regular file: rewind by seeking */
+    const char *mem; /* memory input */
     size_t mem_len, mem_pos;
-    char *buf;           /* chunk buffer */
+    char *buf; /* chunk buffer */
     size_t cap, start, end;
-    size_t line_max;     /* longer lines are cut there (the rest is discarded) */
+    size_t line_max; /* longer lines are cut there (the rest is discarded) */
     int eof;
-    int skip_rest;       /* the last line was cut: skip to its end first */
-    uint64_t line;       /* number of the last line returned, 1-based */
+    int skip_rest; /* the last line was cut: skip to its end first */
+    uint64_t line; /* number of the last line returned, 1-based */
 } ps_lines_t;
 
 /* Open path ("-" = standard input) with lines cut at line_max bytes.

@@ -35,7 +35,7 @@ static int record_start(ps_cur_t *k)
 
 int ps__dump_starts(const char *line, size_t len)
 {
-    ps_cur_t k = {line, line + len};
+    ps_cur_t k = { line, line + len };
     uint64_t n;
     if (record_start(&k) || ps_eat(&k, "====== Heap Trace")) {
         return 1;
@@ -107,7 +107,7 @@ static int record(ps_reader_t *r, ps_cur_t *k)
     if (r->info.dumps == 0u) {
         r->info.dumps = 1; /* records without a header (a capture that starts mid-dump) */
     }
-    ps_event_t ev = {r->dump.index++, addr, (uint32_t)size, PS_EV_ALLOC, (uint8_t)freed, 0};
+    ps_event_t ev = { r->dump.index++, addr, (uint32_t)size, PS_EV_ALLOC, (uint8_t)freed, 0 };
     r->dump.pending = 1;
     r->dump.pending_ev = ev;
     r->info.trace_lines--; /* counted as an event, not as a trace line */
@@ -181,7 +181,7 @@ static int summary_line(ps_reader_t *r, ps_cur_t *k)
 int ps__dump_line(ps_reader_t *r, const char *line, size_t len)
 {
     ps_trace_info_t *in = &r->info;
-    ps_cur_t k = {line, line + len};
+    ps_cur_t k = { line, line + len };
     uint64_t a, b;
     if (len == 0u) {
         return 0;

@@ -79,7 +79,7 @@ static int report_header(const char *line, size_t len)
 
 int ps__sysview_starts(const char *line, size_t len)
 {
-    ps_cur_t k = {line, line + len};
+    ps_cur_t k = { line, line + len };
     uint64_t ns;
     if (bracket_time(&k, &ns) != 0) {
         return ps_eat(&k, "HEAP: ") || ps_eat(&k, "LOG: ") || ps_eat(&k, "FUNC: ");
@@ -135,8 +135,7 @@ static void take_event_line(ps_reader_t *r, const ps_event_t *ev)
 {
     ps_sysview_state_t *sv = &r->sv;
     switch (sv->source) {
-    case SV_SOURCE_HEAP_LINES:
-        return; /* its HEAP line follows */
+    case SV_SOURCE_HEAP_LINES: return; /* its HEAP line follows */
     case SV_SOURCE_EVENT_LINES:
         ps__emit(r, ev);
         sv->last_ev = *ev;
@@ -168,7 +167,7 @@ static const char *last_of(const char *from, const char *end, const char *needle
 static int heap_line(ps_reader_t *r, ps_cur_t *k, uint64_t ns)
 {
     ps_sysview_state_t *sv = &r->sv;
-    ps_event_t ev = {ns, 0, 0, PS_EV_ALLOC, 0, 0};
+    ps_event_t ev = { ns, 0, 0, PS_EV_ALLOC, 0, 0 };
     if (ps_eat(k, "Allocated ")) {
         uint64_t size;
         if (!ps_parse_u64(k, &size) || size > UINT32_MAX || !ps_eat(k, " bytes @ ") || !ps_parse_hex(k, &ev.addr)) {
@@ -237,7 +236,7 @@ static int event_line(ps_reader_t *r, ps_cur_t *k)
         resolve_pending(r);
         return 0;
     }
-    ps_event_t ev = {ns, 0, 0, is_alloc ? PS_EV_ALLOC : PS_EV_FREE, 0, 0};
+    ps_event_t ev = { ns, 0, 0, is_alloc ? PS_EV_ALLOC : PS_EV_FREE, 0, 0 };
     uint64_t size = 0;
     if (!ps_eat(k, "(") || !ps_parse_u64(k, &id) || !ps_eat(k, "), plen ") || !ps_parse_u64(k, &plen) ||
         !ps_eat(k, ": [addr: ") || !ps_parse_u64(k, &ev.addr) ||
@@ -269,7 +268,7 @@ static const char *glued_record(const char *from, const char *end)
         if (*p != '[' && *p != 'E' && *p != '=') {
             continue;
         }
-        ps_cur_t k = {p, end};
+        ps_cur_t k = { p, end };
         uint64_t ns;
         if (bracket_time(&k, &ns) != 0) {
             if (ps_eat(&k, "HEAP: ") || ps_eat(&k, "LOG: ") || ps_eat(&k, "FUNC: ")) {
@@ -299,7 +298,7 @@ static int other_line(ps_reader_t *r, const char *line, size_t len)
 {
     ps_sysview_state_t *sv = &r->sv;
     ps_trace_info_t *in = &r->info;
-    ps_cur_t k = {line, line + len};
+    ps_cur_t k = { line, line + len };
     uint64_t a, b;
     if (report_header(line, len)) {
         resolve_pending(r);
@@ -351,7 +350,7 @@ int ps__sysview_line(ps_reader_t *r, const char *line, size_t len)
             sv->mode = SV_NORMAL; /* a blank line ends callers and continuations */
             return 0;
         }
-        ps_cur_t k = {line, line + len};
+        ps_cur_t k = { line, line + len };
         uint64_t ns;
         const int t = bracket_time(&k, &ns);
         if (t < 0) {

@@ -34,8 +34,10 @@ int ps_parse_u64(ps_cur_t *k, uint64_t *out)
 
 static int hex_value(char c)
 {
-    return (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                                             : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    return (c >= '0' && c <= '9')   ? c - '0'
+           : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+           : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                    : -1;
 }
 
 int ps_parse_hex(ps_cur_t *k, uint64_t *out)
@@ -347,7 +349,7 @@ static int detect(ps_reader_t *r, const char *line, size_t len)
 
 static int is_record_start(ps_format_t f, const char *line, size_t len)
 {
-    ps_cur_t k = {line, line + len};
+    ps_cur_t k = { line, line + len };
     switch (f) {
     case PS_FMT_PLAIN:
         return len > 0u && (line[0] == 'A' || line[0] == 'F') && (len == 1u || line[1] == ' ' || line[1] == '\t');
@@ -356,10 +358,8 @@ static int is_record_start(ps_format_t f, const char *line, size_t len)
         return (ps_eat(&k, "[") && ps_parse_seconds(&k, &ns) != 0 && ps_eat(&k, "] HEAP: ")) ||
                (k.p = line, ps_eat(&k, "EVENT["));
     }
-    case PS_FMT_DUMP:
-        return ps__dump_starts(line, len) && !ps_eat(&k, "=");
-    default:
-        return 0;
+    case PS_FMT_DUMP: return ps__dump_starts(line, len) && !ps_eat(&k, "=");
+    default: return 0;
     }
 }
 
@@ -582,7 +582,7 @@ int ps_plain_write_header(FILE *f, const char *comment)
 int ps_plain_write_event(FILE *f, const ps_event_t *ev, const char *task)
 {
     char line[TP_EVLINE_SIZE(PS_TASK_NAME_MAX)];
-    const tp_evline_t e = {ev->kind == PS_EV_ALLOC ? 'A' : 'F', ev->t_ns / 1000u, ev->addr, ev->size, task, 0};
+    const tp_evline_t e = { ev->kind == PS_EV_ALLOC ? 'A' : 'F', ev->t_ns / 1000u, ev->addr, ev->size, task, 0 };
     const size_t n = tp_evline_format(line, sizeof line, &e);
     return fwrite(line, 1, n, f) == n && !ferror(f) ? 0 : -1;
 }

@@ -36,70 +36,70 @@ typedef enum { PS_FMT_UNKNOWN = 0, PS_FMT_SYSVIEW, PS_FMT_DUMP, PS_FMT_PLAIN } p
 typedef enum { PS_EV_ALLOC = 0, PS_EV_FREE = 1 } ps_ev_kind_t;
 
 typedef struct {
-    uint64_t t_ns;     /* time since trace start, ns; for PS_FMT_DUMP the record's index */
-    uint64_t addr;     /* block address (or id) as written in the trace */
-    uint32_t size;     /* bytes requested; 0 for frees */
-    uint8_t kind;      /* ps_ev_kind_t */
-    uint8_t freed;     /* PS_FMT_DUMP only: the record says the block was freed */
-    uint16_t task;     /* index of the task name (ps_reader_task), 0 = unknown */
+    uint64_t t_ns; /* time since trace start, ns; for PS_FMT_DUMP the record's index */
+    uint64_t addr; /* block address (or id) as written in the trace */
+    uint32_t size; /* bytes requested; 0 for frees */
+    uint8_t kind;  /* ps_ev_kind_t */
+    uint8_t freed; /* PS_FMT_DUMP only: the record says the block was freed */
+    uint16_t task; /* index of the task name (ps_reader_task), 0 = unknown */
 } ps_event_t;
 
 /* Limits (docs/poolsim.md, "Limits"). */
-#define PS_MAX_TASKS 256         /* distinct task names kept; later ones read as unknown (counted) */
-#define PS_TASK_NAME_MAX 256     /* bytes per name with its NUL: any FreeRTOS name (configMAX_TASK_NAME_LEN <= 256) */
-#define PS_LINE_MAX 65536        /* bytes of a line looked at; a longer record line is an error */
+#define PS_MAX_TASKS 256     /* distinct task names kept; later ones read as unknown (counted) */
+#define PS_TASK_NAME_MAX 256 /* bytes per name with its NUL: any FreeRTOS name (configMAX_TASK_NAME_LEN <= 256) */
+#define PS_LINE_MAX 65536    /* bytes of a line looked at; a longer record line is an error */
 
 /* Error detail: which file and line, and what was wrong. */
 typedef struct {
     char file[256];
-    uint64_t line;           /* 1-based; 0 when not about a line */
+    uint64_t line; /* 1-based; 0 when not about a line */
     char message[200];
 } ps_trace_error_t;
 
 /* What one pass of a reader saw. Figures a format does not have stay 0 (their *_seen flags say). */
 typedef struct {
     ps_format_t format;
-    unsigned plain_version;      /* PS_FMT_PLAIN: 1 or 2 */
-    uint64_t lines;              /* lines read */
-    uint64_t events;             /* events returned (allocations and frees, or dump records) */
-    uint64_t trace_lines;        /* other lines of the trace: callers, LOG/FUNC/EVENT records,
+    unsigned plain_version; /* PS_FMT_PLAIN: 1 or 2 */
+    uint64_t lines;         /* lines read */
+    uint64_t events;        /* events returned (allocations and frees, or dump records) */
+    uint64_t trace_lines;   /* other lines of the trace: callers, LOG/FUNC/EVENT records,
                                     report and summary lines, headers, comments */
-    uint64_t skipped;            /* lines that are no part of the trace: ESP_LOG lines, banners,
+    uint64_t skipped;       /* lines that are no part of the trace: ESP_LOG lines, banners,
                                     IDF Monitor's decoded addresses, tracebacks, other text */
-    uint64_t blank;              /* empty lines */
-    uint64_t ansi_lines;         /* lines from which ANSI escape sequences were removed */
-    uint64_t stamped_lines;      /* lines from which a timestamp prefix was removed */
-    uint64_t cr_lines;           /* lines that ended in CR LF or CR CR LF */
-    uint64_t long_lines;         /* lines longer than PS_LINE_MAX (skipped: not records) */
-    uint64_t unnamed_tasks;      /* events whose task did not fit the name table */
+    uint64_t blank;         /* empty lines */
+    uint64_t ansi_lines;    /* lines from which ANSI escape sequences were removed */
+    uint64_t stamped_lines; /* lines from which a timestamp prefix was removed */
+    uint64_t cr_lines;      /* lines that ended in CR LF or CR CR LF */
+    uint64_t long_lines;    /* lines longer than PS_LINE_MAX (skipped: not records) */
+    uint64_t unnamed_tasks; /* events whose task did not fit the name table */
 
     /* PS_FMT_SYSVIEW: the tool's own figures */
-    int sysview_from_dump_events;   /* the events came from -d's EVENT lines (no -p) */
-    int report_seen;                /* "=============== HEAP TRACE REPORT ===============" */
+    int sysview_from_dump_events; /* the events came from -d's EVENT lines (no -p) */
+    int report_seen;              /* "=============== HEAP TRACE REPORT ===============" */
     int report_events_seen;
-    uint64_t report_events;         /* "Processed N heap events." */
+    uint64_t report_events; /* "Processed N heap events." */
     int report_leaks_seen;
-    uint64_t report_leaked_bytes;   /* "Found N leaked bytes in M blocks." ("OK - ..." = 0, 0) */
+    uint64_t report_leaked_bytes; /* "Found N leaked bytes in M blocks." ("OK - ..." = 0, 0) */
     uint64_t report_leaked_blocks;
-    uint64_t report_listed;         /* allocations the report lists again (not events) */
+    uint64_t report_listed; /* allocations the report lists again (not events) */
     uint64_t report_listed_bytes;
-    uint64_t report_wrong_frees;    /* "Possible wrong free operation found" */
-    char tool_error[200];           /* the first "[ERROR] ..." line of the tool, "" when none */
+    uint64_t report_wrong_frees; /* "Possible wrong free operation found" */
+    char tool_error[200];        /* the first "[ERROR] ..." line of the tool, "" when none */
 
     /* PS_FMT_DUMP: the dump's own figures (of the last dump when the input holds several) */
-    unsigned dumps;                 /* dump headers read */
-    int dump_generation;            /* 1: ESP-IDF up to 5.0; 2: 5.1 or later */
+    unsigned dumps;      /* dump headers read */
+    int dump_generation; /* 1: ESP-IDF up to 5.0; 2: 5.1 or later */
     int dump_header_seen;
-    uint64_t dump_header_records;   /* "N allocations trace" / "Heap Trace: N records" */
-    uint64_t dump_capacity;         /* "(M entry buffer)" / "(M capacity)" */
-    int dump_alive_seen;            /* "S bytes alive in trace (a/b allocations)" */
-    int dump_leaks_mode;            /* the alive line was "S bytes 'leaked' in trace (n allocations)" */
+    uint64_t dump_header_records; /* "N allocations trace" / "Heap Trace: N records" */
+    uint64_t dump_capacity;       /* "(M entry buffer)" / "(M capacity)" */
+    int dump_alive_seen;          /* "S bytes alive in trace (a/b allocations)" */
+    int dump_leaks_mode;          /* the alive line was "S bytes 'leaked' in trace (n allocations)" */
     uint64_t dump_alive_bytes, dump_alive_count, dump_alive_of;
     int dump_totals_seen;
     uint64_t dump_total_allocations, dump_total_frees;
-    int dump_overflowed;            /* "(NB: ... Buffer has overflowed ...)" */
-    int dump_duplicates;            /* "(NB: New entries were traced while dumping ...)" */
-    int dump_corrupt;               /* "Error: heap trace linked list is corrupt. ..." */
+    int dump_overflowed; /* "(NB: ... Buffer has overflowed ...)" */
+    int dump_duplicates; /* "(NB: New entries were traced while dumping ...)" */
+    int dump_corrupt;    /* "Error: heap trace linked list is corrupt. ..." */
 } ps_trace_info_t;
 
 typedef struct ps_reader ps_reader_t;
@@ -139,7 +139,7 @@ const char *ps_reader_task(const ps_reader_t *r, unsigned task);
 
 typedef struct {
     ps_trace_info_t info;
-    ps_event_t *ev;          /* events in file order */
+    ps_event_t *ev; /* events in file order */
     size_t n, cap;
     char (*tasks)[PS_TASK_NAME_MAX]; /* tasks[0] is "" */
     size_t n_tasks;

@@ -76,20 +76,20 @@ typedef enum { SV_SOURCE_UNDECIDED, SV_SOURCE_HEAP_LINES, SV_SOURCE_EVENT_LINES 
 
 typedef struct {
     ps_sv_mode_t mode;
-    int in_report;          /* a report header was read: no more events */
-    int in_heap_report;     /* the last report header was the HEAP one */
-    ps_sv_source_t source;  /* where events come from: -p's HEAP lines or -d's EVENT lines */
-    int pending;            /* an EVENT heap event waiting to see whether a HEAP line repeats it */
+    int in_report;         /* a report header was read: no more events */
+    int in_heap_report;    /* the last report header was the HEAP one */
+    ps_sv_source_t source; /* where events come from: -p's HEAP lines or -d's EVENT lines */
+    int pending;           /* an EVENT heap event waiting to see whether a HEAP line repeats it */
     ps_event_t pending_ev;
-    int have_last;          /* the last event taken from an EVENT line, for -d -p duplicates */
+    int have_last; /* the last event taken from an EVENT line, for -d -p duplicates */
     ps_event_t last_ev;
 } ps_sysview_state_t;
 
 typedef struct {
     int in_summary;
-    int pending;            /* a record waiting for a possible "freed by" line */
+    int pending; /* a record waiting for a possible "freed by" line */
     ps_event_t pending_ev;
-    uint64_t index;         /* records of the current dump */
+    uint64_t index; /* records of the current dump */
 } ps_dump_state_t;
 
 #define PS_READY_MAX 4u

@@ -41,13 +41,13 @@ void ps_report_table(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg
     snprintf(heading, sizeof heading, "heap (ESP-IDF %s model, %zu region%s)", ps_idf_format(res->idf, rel, sizeof rel),
              res->n_regions, res->n_regions == 1 ? "" : "s");
     fprintf(f, "%10s | %-55s | pools %s\n", "", heading, tiers);
-    fprintf(f, "%10s | %10s %9s %9s %5s %8s %8s | %10s %8s %8s %8s\n", "time", "total free", "largest",
-            "min larg.", "frag", "failed", "live", "free bytes", "largest", "min larg.", "failed");
+    fprintf(f, "%10s | %10s %9s %9s %5s %8s %8s | %10s %8s %8s %8s\n", "time", "total free", "largest", "min larg.",
+            "frag", "failed", "live", "free bytes", "largest", "min larg.", "failed");
     for (size_t i = 0; i < res->n_samples; i++) {
         const ps_sample_t *s = &res->samples[i];
         fprintf(f, "%10s | %10u %9u %9u %4u%% %8u %8u | %10u %8u %9u %8u\n", ps_fmt_time(s->t_ns, tb, sizeof tb),
-                s->heap_free, s->heap_largest, s->heap_min_largest, s->heap_frag_pct, s->heap_failed,
-                s->live_allocs, s->pool_free, s->pool_largest, s->pool_min_largest, s->pool_failed);
+                s->heap_free, s->heap_largest, s->heap_min_largest, s->heap_frag_pct, s->heap_failed, s->live_allocs,
+                s->pool_free, s->pool_largest, s->pool_min_largest, s->pool_failed);
     }
     fprintf(f, "(failed = allocations that got NULL during the interval; min larg. = the smallest largest-"
                "allocatable block seen during it; live = allocations alive in the stream)\n");
@@ -85,8 +85,9 @@ void ps_report_heap(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
     const char *tlsf = ps_idf_heap(res->idf, &r) == 0 ? r.tlsf_commit : "?";
     fprintf(f, "heap: ESP-IDF %s (tlsf %s)%s, %zu region%s, %" PRIu64 " B, %u B free when fresh; malloc() tries ",
             ps_idf_format(res->idf, rel, sizeof rel), tlsf,
-            cfg->heap.poison == PS_POISON_LIGHT ? ", light poisoning"
-            : cfg->heap.poison == PS_POISON_COMPREHENSIVE ? ", comprehensive poisoning" : "",
+            cfg->heap.poison == PS_POISON_LIGHT           ? ", light poisoning"
+            : cfg->heap.poison == PS_POISON_COMPREHENSIVE ? ", comprehensive poisoning"
+                                                          : "",
             res->n_regions, res->n_regions == 1 ? "" : "s", res->heap_len_total, res->heap_initial_free);
     for (size_t k = 0; k < res->n_regions; k++) {
         const ps_region_t *g = &res->regions[res->try_order[k]];
@@ -99,8 +100,9 @@ void ps_report_heap(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
 static void spread_line(FILE *f, const ps_spread_t *s, const ps_spread_cfg_t *c)
 {
     char a[32], b[32], m[32];
-    fprintf(f, "  spread over %u runs (this one and %u with the longest region -%u..+%u B, a start-up block of "
-               "0..%u B",
+    fprintf(f,
+            "  spread over %u runs (this one and %u with the longest region -%u..+%u B, a start-up block of "
+            "0..%u B",
             s->runs, s->runs - 1u, c->region_delta_max, c->region_delta_max, c->startup_max);
     if (c->seeds)
         fprintf(f, ", seeds %" PRIu64 "..%" PRIu64, c->seed + 1u, c->seed + s->runs - 1u);
@@ -109,8 +111,8 @@ static void spread_line(FILE *f, const ps_spread_t *s, const ps_spread_cfg_t *c)
         fprintf(f, "no failure in any run\n");
         return;
     }
-    fprintf(f, "heap failures %" PRIu64 "..%" PRIu64 " (median %" PRIu64 "), %u of %u runs fail",
-            s->failed_min, s->failed_max, s->failed_median, s->runs_failing, s->runs);
+    fprintf(f, "heap failures %" PRIu64 "..%" PRIu64 " (median %" PRIu64 "), %u of %u runs fail", s->failed_min,
+            s->failed_max, s->failed_median, s->runs_failing, s->runs);
     fprintf(f, "; first failure %s..%s (median %s)", ps_fmt_time(s->first_min, a, sizeof a),
             ps_fmt_time(s->first_max, b, sizeof b), ps_fmt_time(s->first_median, m, sizeof m));
     if (s->sensitive)
@@ -125,15 +127,17 @@ void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *
 {
     char t1[32], t2[32], tiers[400];
     pool_label(cfg, tiers, sizeof tiers);
-    fprintf(f, "\nstream: %" PRIu64 " allocations, %" PRIu64 " frees over %s; peak %" PRIu64
-               " live allocations, peak %" PRIu64 " B requested at once (heap footprint %" PRIu64
-               " B), largest request %u B\n",
+    fprintf(f,
+            "\nstream: %" PRIu64 " allocations, %" PRIu64 " frees over %s; peak %" PRIu64
+            " live allocations, peak %" PRIu64 " B requested at once (heap footprint %" PRIu64
+            " B), largest request %u B\n",
             res->allocs, res->frees, ps_fmt_time(res->end_ns, t1, sizeof t1), res->peak_live_count,
             res->peak_live_bytes, res->peak_heap_need, res->max_request);
     if (res->unknown_frees || res->reused_addrs || res->zero_allocs || res->out_of_order)
-        fprintf(f, "stream oddities: %" PRIu64 " frees of addresses never allocated in the stream (ignored), "
-                   "%" PRIu64 " allocations at a still-live address (the old block freed first), %" PRIu64
-                   " zero-size requests (ignored), %" PRIu64 " events out of time order\n",
+        fprintf(f,
+                "stream oddities: %" PRIu64 " frees of addresses never allocated in the stream (ignored), "
+                "%" PRIu64 " allocations at a still-live address (the old block freed first), %" PRIu64
+                " zero-size requests (ignored), %" PRIu64 " events out of time order\n",
                 res->unknown_frees, res->reused_addrs, res->zero_allocs, res->out_of_order);
 
     char rel[16];
@@ -146,8 +150,9 @@ void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *
     } else {
         fprintf(f, "HOLDS: 0 of %" PRIu64 " allocations failed", res->allocs);
     }
-    fprintf(f, "; largest free block never below %u B (at %s), free never below %u B, fragmentation at the "
-               "end %u %%",
+    fprintf(f,
+            "; largest free block never below %u B (at %s), free never below %u B, fragmentation at the "
+            "end %u %%",
             res->heap_min_largest, ps_fmt_time(res->heap_min_largest_ns, t2, sizeof t2), res->heap_min_free,
             ps_heap_fragmentation_pct(&res->heap_end));
     trend(f, res, 1);
@@ -177,8 +182,7 @@ void ps_report_verdicts(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *
         fprintf(f, " (the application's; the network stack's %" PRIu64 " stay on the heap)",
                 res->allocs - res->pool_allocs);
     fprintf(f, "; largest allocatable never below %u B (at %s); %u requests served by a larger tier\n",
-            res->pool_min_largest, ps_fmt_time(res->pool_min_largest_ns, t2, sizeof t2),
-            res->pool_end.fallbacks);
+            res->pool_min_largest, ps_fmt_time(res->pool_min_largest_ns, t2, sizeof t2), res->pool_end.fallbacks);
 }
 
 int ps_report_csv(FILE *f, const ps_result_t *res)
@@ -192,13 +196,13 @@ int ps_report_csv(FILE *f, const ps_result_t *res)
     fprintf(f, "\n");
     for (size_t i = 0; i < res->n_samples; i++) {
         const ps_sample_t *s = &res->samples[i];
-        fprintf(f, "%" PRIu64 ".%03" PRIu64 ",%" PRIu64 ".%04" PRIu64 ",%u,%u,%u,%u,%u,%" PRIu64 ",%u,%u,%u,%u,%"
-                   PRIu64 ",%u,%" PRIu64,
+        fprintf(f,
+                "%" PRIu64 ".%03" PRIu64 ",%" PRIu64 ".%04" PRIu64 ",%u,%u,%u,%u,%u,%" PRIu64 ",%u,%u,%u,%u,%" PRIu64
+                ",%u,%" PRIu64,
                 s->t_ns / NS_PER_S, (s->t_ns % NS_PER_S) / 1000000u, s->t_ns / NS_PER_HOUR,
-                (s->t_ns % NS_PER_HOUR) * 10000u / NS_PER_HOUR, s->heap_free, s->heap_largest,
-                s->heap_min_largest, s->heap_frag_pct, s->heap_failed, s->heap_failed_total, s->pool_free,
-                s->pool_largest, s->pool_min_largest, s->pool_failed, s->pool_failed_total, s->live_allocs,
-                s->live_bytes);
+                (s->t_ns % NS_PER_HOUR) * 10000u / NS_PER_HOUR, s->heap_free, s->heap_largest, s->heap_min_largest,
+                s->heap_frag_pct, s->heap_failed, s->heap_failed_total, s->pool_free, s->pool_largest,
+                s->pool_min_largest, s->pool_failed, s->pool_failed_total, s->live_allocs, s->live_bytes);
         for (size_t r = 0; r < res->n_regions; r++)
             fprintf(f, ",%u,%u", s->region_free[r], s->region_largest[r]);
         fprintf(f, "\n");
@@ -267,15 +271,17 @@ int ps_report_plot(const char *png, const char *csv, const char *title, FILE *no
 
 void ps_report_input(FILE *f, const ps_trace_info_t *in)
 {
-    fprintf(f, "input: %" PRIu64 " lines: %" PRIu64 " %s, %" PRIu64 " other lines of the trace, %" PRIu64
-               " skipped (not part of the trace: serial monitor or ESP_LOG output, banners, decoded addresses), "
-               "%" PRIu64 " blank\n",
+    fprintf(f,
+            "input: %" PRIu64 " lines: %" PRIu64 " %s, %" PRIu64 " other lines of the trace, %" PRIu64
+            " skipped (not part of the trace: serial monitor or ESP_LOG output, banners, decoded addresses), "
+            "%" PRIu64 " blank\n",
             in->lines, in->events, in->format == PS_FMT_DUMP ? "dump records" : "heap events", in->trace_lines,
             in->skipped, in->blank);
     if (in->ansi_lines || in->stamped_lines || in->cr_lines || in->long_lines || in->unnamed_tasks)
-        fprintf(f, "input: removed ANSI escapes from %" PRIu64 " lines, timestamp prefixes from %" PRIu64
-                   " lines, CR line ends from %" PRIu64 " lines; %" PRIu64 " lines longer than %u bytes skipped; "
-                   "%" PRIu64 " events of tasks beyond the %u names kept read as unnamed\n",
+        fprintf(f,
+                "input: removed ANSI escapes from %" PRIu64 " lines, timestamp prefixes from %" PRIu64
+                " lines, CR line ends from %" PRIu64 " lines; %" PRIu64 " lines longer than %u bytes skipped; "
+                "%" PRIu64 " events of tasks beyond the %u names kept read as unnamed\n",
                 in->ansi_lines, in->stamped_lines, in->cr_lines, in->long_lines, (unsigned)PS_LINE_MAX,
                 in->unnamed_tasks, (unsigned)PS_MAX_TASKS);
 }
@@ -302,21 +308,26 @@ int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_
     if (in->report_events_seen) {
         const int ok = in->report_events == in->events;
         bad += !ok;
-        fprintf(f, "trace: its report says \"Processed %" PRIu64 " heap events.\", %" PRIu64 " were read before "
-                   "it: %s\n", in->report_events, in->events, agree(ok));
+        fprintf(f,
+                "trace: its report says \"Processed %" PRIu64 " heap events.\", %" PRIu64 " were read before "
+                "it: %s\n",
+                in->report_events, in->events, agree(ok));
     }
     if (in->report_leaks_seen) {
-        const int ok = in->report_leaked_blocks == res->end_live_count && in->report_leaked_bytes == res->end_live_bytes;
+        const int ok =
+            in->report_leaked_blocks == res->end_live_count && in->report_leaked_bytes == res->end_live_bytes;
         bad += !ok;
-        fprintf(f, "trace: its report says %" PRIu64 " leaked bytes in %" PRIu64 " blocks, the replay ends with %"
-                   PRIu32 " blocks of %" PRIu64 " bytes alive: %s\n",
-                in->report_leaked_bytes, in->report_leaked_blocks, res->end_live_count, res->end_live_bytes,
-                agree(ok));
+        fprintf(f,
+                "trace: its report says %" PRIu64 " leaked bytes in %" PRIu64 " blocks, the replay ends with %" PRIu32
+                " blocks of %" PRIu64 " bytes alive: %s\n",
+                in->report_leaked_bytes, in->report_leaked_blocks, res->end_live_count, res->end_live_bytes, agree(ok));
         if (in->report_listed || in->report_leaked_blocks) {
-            const int ok2 = in->report_listed == in->report_leaked_blocks && in->report_listed_bytes == in->report_leaked_bytes;
+            const int ok2 =
+                in->report_listed == in->report_leaked_blocks && in->report_listed_bytes == in->report_leaked_bytes;
             bad += !ok2;
-            fprintf(f, "trace: the report lists %" PRIu64 " allocations (%" PRIu64 " bytes) again; they are its "
-                       "summary, not replayed: %s with its Found line\n",
+            fprintf(f,
+                    "trace: the report lists %" PRIu64 " allocations (%" PRIu64 " bytes) again; they are its "
+                    "summary, not replayed: %s with its Found line\n",
                     in->report_listed, in->report_listed_bytes, agree(ok2));
         }
     }
@@ -324,9 +335,11 @@ int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_
         fprintf(f, "trace: the report found %" PRIu64 " possible wrong frees (a free inside a live block)\n",
                 in->report_wrong_frees);
     if (bad)
-        fprintf(f, "trace: WARNING: %d of the trace's own figures disagree with what was read: the input may be "
-                   "cut short, edited, or from a tool version that prints differently; the replay above covers "
-                   "what was read\n", bad);
+        fprintf(f,
+                "trace: WARNING: %d of the trace's own figures disagree with what was read: the input may be "
+                "cut short, edited, or from a tool version that prints differently; the replay above covers "
+                "what was read\n",
+                bad);
     return bad;
 }
 
@@ -345,33 +358,41 @@ int ps_report_dump(FILE *f, const char *name, const ps_trace_info_t *in, const p
 {
     int bad = 0;
     fprintf(f, "%s: a heap_trace_dump (ESP-IDF %s) with %" PRIu64 " records.\n", name,
-            in->dump_generation == 1 ? "up to 5.0" : in->dump_generation == 2 ? "5.1 or later" : "of unknown version",
+            in->dump_generation == 1   ? "up to 5.0"
+            : in->dump_generation == 2 ? "5.1 or later"
+                                       : "of unknown version",
             s->records);
     if (in->dumps > 1)
         fprintf(f, "The input holds %u dumps: the figures are the last one's.\n", in->dumps);
     fprintf(f, "This format records no free times, so poolsim cannot replay it in time: no fragmentation "
                "history, no per-hour table, no pool comparison. What it can tell:\n");
-    fprintf(f, "  records: %" PRIu64 " (%" PRIu64 " bytes requested), %" PRIu64 " freed, %" PRIu64
-               " still alive holding %" PRIu64 " bytes\n",
+    fprintf(f,
+            "  records: %" PRIu64 " (%" PRIu64 " bytes requested), %" PRIu64 " freed, %" PRIu64
+            " still alive holding %" PRIu64 " bytes\n",
             s->records, s->bytes, s->freed, s->alive, s->alive_bytes);
     if (in->dump_header_seen) {
         const int ok = in->dump_header_records == s->records;
         bad += !ok;
-        fprintf(f, "  the dump's header announces %" PRIu64 " records (capacity %" PRIu64 "), %" PRIu64 " were read: "
-                   "%s\n", in->dump_header_records, in->dump_capacity, s->records, agree(ok));
+        fprintf(f,
+                "  the dump's header announces %" PRIu64 " records (capacity %" PRIu64 "), %" PRIu64 " were read: "
+                "%s\n",
+                in->dump_header_records, in->dump_capacity, s->records, agree(ok));
     }
     if (in->dump_alive_seen) {
         const int ok = in->dump_alive_count == s->alive && in->dump_alive_bytes == s->alive_bytes &&
                        (in->dump_leaks_mode || in->dump_alive_of == s->records);
         bad += !ok;
         if (in->dump_leaks_mode)
-            fprintf(f, "  the dump's summary: %" PRIu64 " bytes 'leaked' in %" PRIu64 " allocations; read: %" PRIu64
-                       " bytes in %" PRIu64 ": %s\n", in->dump_alive_bytes, in->dump_alive_count, s->alive_bytes,
-                    s->alive, agree(ok));
+            fprintf(f,
+                    "  the dump's summary: %" PRIu64 " bytes 'leaked' in %" PRIu64 " allocations; read: %" PRIu64
+                    " bytes in %" PRIu64 ": %s\n",
+                    in->dump_alive_bytes, in->dump_alive_count, s->alive_bytes, s->alive, agree(ok));
         else
-            fprintf(f, "  the dump's summary: %" PRIu64 " bytes alive in %" PRIu64 " of %" PRIu64 " allocations; read: "
-                       "%" PRIu64 " bytes in %" PRIu64 " of %" PRIu64 ": %s\n", in->dump_alive_bytes,
-                    in->dump_alive_count, in->dump_alive_of, s->alive_bytes, s->alive, s->records, agree(ok));
+            fprintf(f,
+                    "  the dump's summary: %" PRIu64 " bytes alive in %" PRIu64 " of %" PRIu64 " allocations; read: "
+                    "%" PRIu64 " bytes in %" PRIu64 " of %" PRIu64 ": %s\n",
+                    in->dump_alive_bytes, in->dump_alive_count, in->dump_alive_of, s->alive_bytes, s->alive, s->records,
+                    agree(ok));
     }
     if (in->dump_totals_seen)
         fprintf(f, "  trace summary: %" PRIu64 " allocations, %" PRIu64 " frees in total while tracing\n",
@@ -385,8 +406,10 @@ int ps_report_dump(FILE *f, const char *name, const ps_trace_info_t *in, const p
         fprintf(f, "  the dump says its record list is corrupt: records are missing\n");
     }
     if (bad)
-        fprintf(f, "  WARNING: %d of the dump's own figures disagree with what was read (a capture cut short, "
-                   "lines lost on the serial line, or records filtered by heap_trace_dump_caps)\n", bad);
+        fprintf(f,
+                "  WARNING: %d of the dump's own figures disagree with what was read (a capture cut short, "
+                "lines lost on the serial line, or records filtered by heap_trace_dump_caps)\n",
+                bad);
     fprintf(f, "  sizes (all records / still alive):\n");
     for (unsigned b = 0; b < PS_DUMP_BUCKETS; b++)
         if (s->hist[b])
@@ -409,8 +432,8 @@ void ps_report_plan(FILE *f, const ps_plan_t *p, const ps_plan_cfg_t *cfg, uint3
 {
     char tiers[400];
     ps_tiers_format(p->tiers, p->n_tiers, tiers, sizeof tiers);
-    fprintf(f, "plan for %" PRIu64 " allocations (largest request %u B), headroom %u %%:\n", p->allocs,
-            p->max_request, cfg->headroom_pct);
+    fprintf(f, "plan for %" PRIu64 " allocations (largest request %u B), headroom %u %%:\n", p->allocs, p->max_request,
+            cfg->headroom_pct);
     fprintf(f, "  %-6s %10s %8s %12s %10s  %s\n", "tier", "block size", "count", "block bytes", "peak live",
             "serves requests of");
     uint32_t lo = 1;
@@ -425,17 +448,19 @@ void ps_report_plan(FILE *f, const ps_plan_t *p, const ps_plan_cfg_t *cfg, uint3
         }
     }
     fprintf(f, "  --tiers %s\n", tiers);
-    fprintf(f, "  pool RAM: %zu B of storage (tp_pool_storage_size: %" PRIu64 " B of blocks, the rest "
-               "2-byte links and alignment) + %zu B for the tp_pool_t on this host\n",
+    fprintf(f,
+            "  pool RAM: %zu B of storage (tp_pool_storage_size: %" PRIu64 " B of blocks, the rest "
+            "2-byte links and alignment) + %zu B for the tp_pool_t on this host\n",
             p->storage, p->block_bytes, sizeof(tp_pool_t));
     char rel[16];
-    fprintf(f, "  heap model peak need: %" PRIu64 " B (the live requests' footprints at their peak: "
-               "4-byte header, the block as ESP-IDF %s rounds it%s; %" PRIu64 " B requested, %" PRIu64
-               " blocks); the heap needs more than this in practice (fragmentation, each region's heap_t and "
-               "TLSF control structure), the simulated region is %u B\n",
+    fprintf(f,
+            "  heap model peak need: %" PRIu64 " B (the live requests' footprints at their peak: "
+            "4-byte header, the block as ESP-IDF %s rounds it%s; %" PRIu64 " B requested, %" PRIu64
+            " blocks); the heap needs more than this in practice (fragmentation, each region's heap_t and "
+            "TLSF control structure), the simulated region is %u B\n",
             p->peak_heap_need, ps_idf_format(cfg->heap.idf, rel, sizeof rel),
-            cfg->heap.poison != PS_POISON_NONE ? ", poisoning" : "", p->peak_live_bytes,
-            p->peak_live_count, heap_arena);
+            cfg->heap.poison != PS_POISON_NONE ? ", poisoning" : "", p->peak_live_bytes, p->peak_live_count,
+            heap_arena);
     fprintf(f, "  candidates: %u block sizes (%s)\n", p->n_candidates,
             p->sizes_per_octave ? "request sizes merged into geometric buckets" : "every distinct request size");
     if (p->unknown_frees)
@@ -455,13 +480,15 @@ void ps_report_heap_search(FILE *f, const ps_heap_search_t *hs, const ps_plan_t 
                 hs->arena_fail);
         break;
     case PS_HEAP_SEARCH_AT_PEAK:
-        fprintf(f, "  heap search: a single heap region of %" PRIu64 " B (the smallest whose fresh free counter "
-                   "holds the peak need) already serves the stream with no failure, against %zu B of pool storage\n",
+        fprintf(f,
+                "  heap search: a single heap region of %" PRIu64 " B (the smallest whose fresh free counter "
+                "holds the peak need) already serves the stream with no failure, against %zu B of pool storage\n",
                 hs->arena_ok, plan->storage);
         break;
     case PS_HEAP_SEARCH_FOUND:
-        fprintf(f, "  heap search: the heap model serves the stream with no failure in a single heap region of %" PRIu64
-                   " B (%" PRIu64 " B fails; found by bisection in 256 B steps), against %zu B of pool storage\n",
+        fprintf(f,
+                "  heap search: the heap model serves the stream with no failure in a single heap region of %" PRIu64
+                " B (%" PRIu64 " B fails; found by bisection in 256 B steps), against %zu B of pool storage\n",
                 hs->arena_ok, hs->arena_fail, plan->storage);
         break;
     }
@@ -469,10 +496,10 @@ void ps_report_heap_search(FILE *f, const ps_heap_search_t *hs, const ps_plan_t 
 
 void ps_report_sweep_head(FILE *f, const ps_sweep_cfg_t *cfg, const char *desc)
 {
-    fprintf(f, "poolsim sweep: background live set from %u to %u B in steps of %u B over workload %s",
-            cfg->levels.min, cfg->levels.max, cfg->step, desc);
-    fprintf(f, "%12s | %8s %12s %10s %9s | %8s %12s\n", "background", "heap", "first heap", "worst", "min free",
-            "pool", "first pool");
+    fprintf(f, "poolsim sweep: background live set from %u to %u B in steps of %u B over workload %s", cfg->levels.min,
+            cfg->levels.max, cfg->step, desc);
+    fprintf(f, "%12s | %8s %12s %10s %9s | %8s %12s\n", "background", "heap", "first heap", "worst", "min free", "pool",
+            "first pool");
     fprintf(f, "%12s | %8s %12s %10s %9s | %8s %12s\n", "bytes", "failed", "failure", "largest", "", "failed",
             "failure");
 }
@@ -487,8 +514,10 @@ void ps_report_sweep_row(FILE *f, const ps_sweep_row_t *r)
 
 void ps_report_sweep_tail(FILE *f, const char *csv_name)
 {
-    fprintf(f, "(the pool column is the same pool config under the same stream; the background objects "
-               "compete for its tiers too)\nCSV written to %s\n", csv_name);
+    fprintf(f,
+            "(the pool column is the same pool config under the same stream; the background objects "
+            "compete for its tiers too)\nCSV written to %s\n",
+            csv_name);
 }
 
 void ps_report_sweep_csv_head(FILE *f)
@@ -499,7 +528,7 @@ void ps_report_sweep_csv_head(FILE *f)
 
 void ps_report_sweep_csv_row(FILE *f, const ps_sweep_row_t *r)
 {
-    fprintf(f, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 ",%" PRIu64 "\n", r->level,
-            r->allocs, r->heap_failed, r->heap_failed ? r->heap_first_fail_ns / NS_PER_S : 0, r->heap_min_largest,
+    fprintf(f, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u,%u,%" PRIu64 ",%" PRIu64 "\n", r->level, r->allocs,
+            r->heap_failed, r->heap_failed ? r->heap_first_fail_ns / NS_PER_S : 0, r->heap_min_largest,
             r->heap_min_free, r->pool_failed, r->pool_failed ? r->pool_first_fail_ns / NS_PER_S : 0);
 }

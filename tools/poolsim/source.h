@@ -79,18 +79,18 @@ ps_source_t ps_source_workload(ps_workload_t *w);
 
 typedef struct {
     ps_reader_t *reader;
-    int spool_on;        /* spooling the first pass */
-    int replaying;       /* reading the spool */
-    int first_done;      /* the first pass reached the end */
-    uint64_t taken;      /* events handed out since the last rewind */
-    uint32_t *spool;     /* 3 words per record */
-    size_t words, cap;   /* in words */
-    size_t pos;          /* replay position, in words */
-    uint64_t enc_t, enc_hi;      /* encoder: last time, current upper address word */
-    uint64_t dec_t, dec_hi;      /* decoder: the same */
-    uint32_t dec_big;            /* decoder: size of the next large allocation */
-    int failed;          /* 1: the reader failed (ps_reader_error); 2: the spool limit or memory */
-    uint64_t spool_limit; /* events to spool at most (0: PS_SPOOL_MAX_EVENTS); past it the spool is
+    int spool_on;           /* spooling the first pass */
+    int replaying;          /* reading the spool */
+    int first_done;         /* the first pass reached the end */
+    uint64_t taken;         /* events handed out since the last rewind */
+    uint32_t *spool;        /* 3 words per record */
+    size_t words, cap;      /* in words */
+    size_t pos;             /* replay position, in words */
+    uint64_t enc_t, enc_hi; /* encoder: last time, current upper address word */
+    uint64_t dec_t, dec_hi; /* decoder: the same */
+    uint32_t dec_big;       /* decoder: size of the next large allocation */
+    int failed;             /* 1: the reader failed (ps_reader_error); 2: the spool limit or memory */
+    uint64_t spool_limit;   /* events to spool at most (0: PS_SPOOL_MAX_EVENTS); past it the spool is
                              dropped, reading goes on and rewind fails: for a replay that may not
                              need a second pass */
     int spool_dropped;

@@ -31,7 +31,7 @@ ps_spread_run_t ps_spread_perturbation(const ps_spread_cfg_t *cfg, unsigned k)
     ps_spread_run_t r;
     memset(&r, 0, sizeof r);
     uint64_t a = mix(k), b = mix(a);
-    uint32_t steps = cfg->region_delta_max / 4u;            /* +-steps words */
+    uint32_t steps = cfg->region_delta_max / 4u; /* +-steps words */
     r.region_delta = (int32_t)(a % (2u * (uint64_t)steps + 1u)) * 4 - (int32_t)steps * 4;
     r.startup_bytes = (uint32_t)(b % ((uint64_t)cfg->startup_max / 4u + 1u)) * 4u;
     r.first_fail_ns = PS_NEVER;

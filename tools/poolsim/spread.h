@@ -26,8 +26,8 @@
 
 #include "engine.h"
 
-#define PS_SPREAD_MAX 64u          /* perturbed runs at most */
-#define PS_SPREAD_DEFAULT 8u       /* perturbed runs when on by default */
+#define PS_SPREAD_MAX 64u    /* perturbed runs at most */
+#define PS_SPREAD_DEFAULT 8u /* perturbed runs when on by default */
 /* On by default when the stream has at most this many events (a run of the
  * seed's device for 48 h has about 2.1 million; each perturbed run costs about
  * as much as the heap half of the first). */
@@ -48,16 +48,16 @@ typedef struct {
     int32_t region_delta;
     uint32_t startup_bytes;
     uint64_t failed;
-    uint64_t first_fail_ns;    /* PS_NEVER when none */
+    uint64_t first_fail_ns; /* PS_NEVER when none */
 } ps_spread_run_t;
 
 typedef struct {
-    unsigned runs;             /* n + 1 */
+    unsigned runs; /* n + 1 */
     ps_spread_run_t run[PS_SPREAD_MAX + 1u];
     uint64_t failed_min, failed_median, failed_max;
     unsigned runs_failing;
     uint64_t first_min, first_median, first_max; /* over the runs that failed; PS_NEVER when none did */
-    int sensitive;             /* see ps_spread_sensitive */
+    int sensitive;                               /* see ps_spread_sensitive */
 } ps_spread_t;
 
 /* Gives the stream for run k (1..n; run 0 is the caller's). 0, or -1 with a message. */

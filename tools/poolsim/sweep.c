@@ -12,13 +12,11 @@ uint64_t ps_sweep_levels(const ps_sweep_cfg_t *cfg)
     return (uint64_t)(cfg->levels.max - cfg->levels.min) / cfg->step + 1u;
 }
 
-ps_sweep_status_t ps_sweep_run(const ps_sweep_cfg_t *cfg, ps_sweep_row_fn fn, void *user, char *err,
-                               size_t len)
+ps_sweep_status_t ps_sweep_run(const ps_sweep_cfg_t *cfg, ps_sweep_row_fn fn, void *user, char *err, size_t len)
 {
     const uint64_t n = ps_sweep_levels(cfg);
     if (n == 0) {
-        snprintf(err, len, "the levels %u:%u in steps of %u are empty", cfg->levels.min, cfg->levels.max,
-                 cfg->step);
+        snprintf(err, len, "the levels %u:%u in steps of %u are empty", cfg->levels.min, cfg->levels.max, cfg->step);
         return PS_SWEEP_ERR_CONFIG;
     }
     ps_workload_cfg_t wl = cfg->wl;
@@ -39,8 +37,14 @@ ps_sweep_status_t ps_sweep_run(const ps_sweep_cfg_t *cfg, ps_sweep_row_fn fn, vo
             ps_result_free(&res);
             return PS_SWEEP_ERR_RUN;
         }
-        ps_sweep_row_t row = { level, res.allocs, res.heap_failed, res.pool_failed, res.heap_first_fail_ns,
-                               res.pool_first_fail_ns, res.heap_min_largest, res.heap_min_free };
+        ps_sweep_row_t row = { level,
+                               res.allocs,
+                               res.heap_failed,
+                               res.pool_failed,
+                               res.heap_first_fail_ns,
+                               res.pool_first_fail_ns,
+                               res.heap_min_largest,
+                               res.heap_min_free };
         ps_result_free(&res);
         if (fn && fn(&row, user))
             return PS_SWEEP_STOPPED;

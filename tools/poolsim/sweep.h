@@ -13,10 +13,10 @@
 #include "workload.h"
 
 typedef struct {
-    ps_workload_cfg_t wl;  /* background_bytes is replaced by each level */
-    ps_engine_cfg_t eng;   /* interval_ns, end_ns and progress are set by the sweep */
-    ps_range_t levels;     /* background bytes, FROM:TO */
-    uint32_t step;         /* > 0 */
+    ps_workload_cfg_t wl; /* background_bytes is replaced by each level */
+    ps_engine_cfg_t eng;  /* interval_ns, end_ns and progress are set by the sweep */
+    ps_range_t levels;    /* background bytes, FROM:TO */
+    uint32_t step;        /* > 0 */
 } ps_sweep_cfg_t;
 
 /* Levels one sweep may visit (docs/poolsim.md, "Limits"): each is a whole run. */
@@ -24,7 +24,7 @@ typedef struct {
 
 /* One level's outcome. */
 typedef struct {
-    uint64_t level;                /* background bytes */
+    uint64_t level; /* background bytes */
     uint64_t allocs;
     uint64_t heap_failed, pool_failed;
     uint64_t heap_first_fail_ns, pool_first_fail_ns; /* PS_NEVER when none */
@@ -36,9 +36,9 @@ typedef int (*ps_sweep_row_fn)(const ps_sweep_row_t *row, void *user);
 
 typedef enum {
     PS_SWEEP_OK = 0,
-    PS_SWEEP_ERR_CONFIG = -1,  /* a workload value out of range, a step of 0, FROM > TO */
-    PS_SWEEP_ERR_RUN = -2,     /* the engine failed (out of memory, a bad pool configuration) */
-    PS_SWEEP_STOPPED = -3      /* the callback asked to stop */
+    PS_SWEEP_ERR_CONFIG = -1, /* a workload value out of range, a step of 0, FROM > TO */
+    PS_SWEEP_ERR_RUN = -2,    /* the engine failed (out of memory, a bad pool configuration) */
+    PS_SWEEP_STOPPED = -3     /* the callback asked to stop */
 } ps_sweep_status_t;
 
 /* Levels the sweep visits: FROM, FROM + step, ... up to TO; 0 for a bad range or step. */
@@ -46,7 +46,6 @@ uint64_t ps_sweep_levels(const ps_sweep_cfg_t *cfg);
 
 /* Run every level (a fresh workload per level, one engine run each) and report
  * each through fn. A status, with a message in err for the two errors. */
-ps_sweep_status_t ps_sweep_run(const ps_sweep_cfg_t *cfg, ps_sweep_row_fn fn, void *user, char *err,
-                               size_t len);
+ps_sweep_status_t ps_sweep_run(const ps_sweep_cfg_t *cfg, ps_sweep_row_fn fn, void *user, char *err, size_t len);
 
 #endif /* PS_SWEEP_H */

@@ -26,49 +26,52 @@
  * from, or says "estimate" where no source gives it. docs/poolsim.md has
  * the same table. */
 /* start-up, never freed */
-#define NET_WIFI_STATIC_RX_BUFS 10u   /* CONFIG_ESP_WIFI_STATIC_RX_BUFFER_NUM default */
-#define NET_WIFI_STATIC_RX 1600u      /* "approximately 1.6KB" each (esp_wifi Kconfig help) */
-#define NET_TCPIP_STACK 3072u         /* CONFIG_LWIP_TCPIP_TASK_STACK_SIZE default: stacks come from the heap */
-#define NET_EVENT_STACK 2304u         /* CONFIG_ESP_SYSTEM_EVENT_TASK_STACK_SIZE default */
-#define NET_WS_TASK_STACK 4096u       /* esp_websocket_client.c WEBSOCKET_TASK_STACK */
-#define NET_WS_BUFFER 1024u           /* WEBSOCKET_BUFFER_SIZE_BYTE: its rx and its tx buffer */
+#define NET_WIFI_STATIC_RX_BUFS 10u /* CONFIG_ESP_WIFI_STATIC_RX_BUFFER_NUM default */
+#define NET_WIFI_STATIC_RX 1600u    /* "approximately 1.6KB" each (esp_wifi Kconfig help) */
+#define NET_TCPIP_STACK 3072u       /* CONFIG_LWIP_TCPIP_TASK_STACK_SIZE default: stacks come from the heap */
+#define NET_EVENT_STACK 2304u       /* CONFIG_ESP_SYSTEM_EVENT_TASK_STACK_SIZE default */
+#define NET_WS_TASK_STACK 4096u     /* esp_websocket_client.c WEBSOCKET_TASK_STACK */
+#define NET_WS_BUFFER 1024u         /* WEBSOCKET_BUFFER_SIZE_BYTE: its rx and its tx buffer */
 /* per TLS connection */
-#define NET_ESP_TLS 2064u             /* esp_tls_t: the sum of its members' sizeof (ssl 252, entropy 420,
+#define NET_ESP_TLS \
+    2064u                  /* esp_tls_t: the sum of its members' sizeof (ssl 252, entropy 420,
                                          ctr_drbg 320, conf 192, 2 x509_crt 816, ...) on a 32-bit mbedTLS 3.6 */
-#define NET_TCP_STATE 256u            /* lwIP tcp_pcb and netconn: estimate */
-#define NET_TLS_IN_BUF 16717u         /* MBEDTLS_SSL_IN_BUFFER_LEN = 13 + 16 (IV) + 48 (SHA-384 MAC) + 256
+#define NET_TCP_STATE 256u /* lwIP tcp_pcb and netconn: estimate */
+#define NET_TLS_IN_BUF \
+    16717u                      /* MBEDTLS_SSL_IN_BUFFER_LEN = 13 + 16 (IV) + 48 (SHA-384 MAC) + 256
                                          (CBC padding) + 16384 (CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN) */
-#define NET_TLS_OUT_BUF 4429u         /* MBEDTLS_SSL_OUT_BUFFER_LEN, with 4096 (CONFIG_MBEDTLS_SSL_OUT_CONTENT_LEN) */
-#define NET_TLS_HANDSHAKE 1676u       /* sizeof(mbedtls_ssl_handshake_params), freed when the handshake ends */
-#define NET_TLS_TRANSFORM 284u        /* sizeof(mbedtls_ssl_transform) */
-#define NET_TLS_SESSION 132u          /* sizeof(mbedtls_ssl_session) */
-#define NET_X509_CRT 408u             /* sizeof(mbedtls_x509_crt), one per certificate of the peer's chain */
-#define NET_CERT_LEAF 1400u           /* the DER copies kept (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, default on): */
-#define NET_CERT_CA 1300u             /* a leaf and one intermediate, typical sizes (assumed) */
-#define NET_MPI_ALLOCS 120u           /* the handshake's bignum temporaries: count and sizes estimated */
+#define NET_TLS_OUT_BUF 4429u   /* MBEDTLS_SSL_OUT_BUFFER_LEN, with 4096 (CONFIG_MBEDTLS_SSL_OUT_CONTENT_LEN) */
+#define NET_TLS_HANDSHAKE 1676u /* sizeof(mbedtls_ssl_handshake_params), freed when the handshake ends */
+#define NET_TLS_TRANSFORM 284u  /* sizeof(mbedtls_ssl_transform) */
+#define NET_TLS_SESSION 132u    /* sizeof(mbedtls_ssl_session) */
+#define NET_X509_CRT 408u       /* sizeof(mbedtls_x509_crt), one per certificate of the peer's chain */
+#define NET_CERT_LEAF 1400u     /* the DER copies kept (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE, default on): */
+#define NET_CERT_CA 1300u       /* a leaf and one intermediate, typical sizes (assumed) */
+#define NET_MPI_ALLOCS 120u     /* the handshake's bignum temporaries: count and sizes estimated */
 #define NET_MPI_MIN 32u
 #define NET_MPI_MAX 96u
-#define NET_TCP_CONNECT_MS 30u        /* TCP handshake before mbedtls_ssl_setup (assumed round trip) */
-#define NET_RECONNECT_MS 10000u       /* WEBSOCKET_RECONNECT_TIMEOUT_MS */
+#define NET_TCP_CONNECT_MS 30u  /* TCP handshake before mbedtls_ssl_setup (assumed round trip) */
+#define NET_RECONNECT_MS 10000u /* WEBSOCKET_RECONNECT_TIMEOUT_MS */
 #define NET_CONN_BLOCKS 16u
 /* per received frame and per ACK */
-#define NET_MSS 1440u                 /* CONFIG_LWIP_TCP_MSS default */
-#define NET_TLS_RECORD 29u            /* TLS 1.2 AES-GCM record: 5 header + 8 explicit nonce + 16 tag */
-#define NET_FRAME_HEADERS 74u         /* 802.11 QoS data 26 + LLC/SNAP 8 + IPv4 20 + TCP 20 (the driver's own
+#define NET_MSS 1440u      /* CONFIG_LWIP_TCP_MSS default */
+#define NET_TLS_RECORD 29u /* TLS 1.2 AES-GCM record: 5 header + 8 explicit nonce + 16 tag */
+#define NET_FRAME_HEADERS \
+    74u                  /* 802.11 QoS data 26 + LLC/SNAP 8 + IPv4 20 + TCP 20 (the driver's own
                                          descriptor is not documented and not counted) */
-#define NET_PBUF_REF 28u              /* esp_pbuf_ref.c: esp_custom_pbuf_t = pbuf_custom (pbuf 16 + 4) + 2 pointers */
-#define NET_PBUF_ACK 92u              /* PBUF_RAM for a bare ACK: pbuf 16 + PBUF_IP offset 14 + 40 (IPv6 on)
+#define NET_PBUF_REF 28u /* esp_pbuf_ref.c: esp_custom_pbuf_t = pbuf_custom (pbuf 16 + 4) + 2 pointers */
+#define NET_PBUF_ACK \
+    92u                                       /* PBUF_RAM for a bare ACK: pbuf 16 + PBUF_IP offset 14 + 40 (IPv6 on)
                                          rounded to 56 + TCP header 20 */
-#define NET_PBUF_TX_HEAD 92u          /* PBUF_RAM at PBUF_TRANSPORT: pbuf 16 + 14 + 40 + 20 rounded to 76 */
-#define NET_PING_S 10u                /* WEBSOCKET_PING_INTERVAL_SEC */
+#define NET_PBUF_TX_HEAD 92u                  /* PBUF_RAM at PBUF_TRANSPORT: pbuf 16 + 14 + 40 + 20 rounded to 76 */
+#define NET_PING_S 10u                        /* WEBSOCKET_PING_INTERVAL_SEC */
 #define NET_PING_RECORD (6u + NET_TLS_RECORD) /* a masked empty ping: 2 + 4 header bytes */
 #define NET_PONG_RECORD (2u + NET_TLS_RECORD)
-#define NET_BCAST_MIN 60u             /* broadcast frames (ARP, mDNS, SSDP): sizes assumed */
+#define NET_BCAST_MIN 60u /* broadcast frames (ARP, mDNS, SSDP): sizes assumed */
 #define NET_BCAST_MAX 400u
 /* how long they live (assumed): RX buffers until the client task has read them, TX buffers until the
  * frame is sent, TCP data until the peer's ACK */
-static const ps_range_t net_rx_hold_us = { 1000, 5000 }, net_tx_hold_us = { 300, 3000 },
-                        net_rtt_us = { 20000, 80000 };
+static const ps_range_t net_rx_hold_us = { 1000, 5000 }, net_tx_hold_us = { 300, 3000 }, net_rtt_us = { 20000, 80000 };
 
 /* Timers: pending arrivals that are not sources of their own (never in an event). */
 enum { T_CONNECT = PS_SRC_COUNT, T_HANDSHAKE, T_MPI, T_PONG, T_RECONNECT, T_PING, T_BCAST };
@@ -90,16 +93,16 @@ struct ps_workload {
     uint64_t next_id;
     pend_t *heap;
     size_t n, cap;
-    ps_event_t *ready;       /* FIFO of events due now */
+    ps_event_t *ready; /* FIFO of events due now */
     size_t r_head, r_n, r_cap;
-    uint64_t *ring;          /* pattern ring: ids of loaded patterns, oldest first */
+    uint64_t *ring; /* pattern ring: ids of loaded patterns, oldest first */
     size_t ring_n;
     uint64_t trickled;
     uint64_t bg_live;
     /* net: the TLS connection's long-lived blocks, freed at disconnect */
     uint64_t conn_ids[NET_CONN_BLOCKS];
     size_t conn_n;
-    uint64_t conn_gen;       /* connection number; a pending step of an older one is dropped */
+    uint64_t conn_gen; /* connection number; a pending step of an older one is dropped */
     int done;
 };
 
@@ -140,8 +143,8 @@ uint64_t ps_workload_system_tasks(void)
 
 const char *ps_workload_source_name(unsigned task)
 {
-    static const char *const names[PS_SRC_COUNT] = { "?", "ws", "cmd", "pattern", "trickle", "burst",
-                                                    "background", "wifi", "lwip", "tls", "netsys" };
+    static const char *const names[PS_SRC_COUNT] = { "?",          "ws",   "cmd",  "pattern", "trickle", "burst",
+                                                     "background", "wifi", "lwip", "tls",     "netsys" };
     return task < PS_SRC_COUNT ? names[task] : "?";
 }
 
@@ -415,15 +418,12 @@ static void net_timer(ps_workload_t *w, const pend_t *p)
         net_tx_record(w, t, NET_PING_RECORD);
         push(w, t + (uint64_t)draw(w, net_rtt_us) * 1000u, PS_EV_ALLOC, T_PONG, 0, 0);
         break;
-    case T_PONG:
-        net_rx_record(w, t, NET_PONG_RECORD);
-        break;
+    case T_PONG: net_rx_record(w, t, NET_PONG_RECORD); break;
     case T_BCAST:
         alloc_held_us(w, t, PS_SRC_WIFI, draw(w, (ps_range_t){ NET_BCAST_MIN, NET_BCAST_MAX }), net_rx_hold_us);
         alloc_held_us(w, t, PS_SRC_LWIP, NET_PBUF_REF, net_rx_hold_us);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -457,12 +457,8 @@ static void arrival(ps_workload_t *w, const pend_t *p)
     uint64_t t = p->t;
     int again = 1;
     switch (p->src) {
-    case PS_SRC_WS:
-        alloc_frame(w, t, PS_SRC_WS, c->ws_size, c->ws_hold_ms);
-        break;
-    case PS_SRC_CMD:
-        alloc_held(w, t, PS_SRC_CMD, c->cmd_size, c->cmd_hold_ms);
-        break;
+    case PS_SRC_WS: alloc_frame(w, t, PS_SRC_WS, c->ws_size, c->ws_hold_ms); break;
+    case PS_SRC_CMD: alloc_held(w, t, PS_SRC_CMD, c->cmd_size, c->cmd_hold_ms); break;
     case PS_SRC_PATTERN: {
         /* The seed's pattern ring: evict the oldest before loading a new one. */
         if (w->ring_n == c->pattern_ring) {
@@ -502,12 +498,8 @@ static void arrival(ps_workload_t *w, const pend_t *p)
         break;
     case T_RECONNECT:
     case T_PING:
-    case T_BCAST:
-        net_timer(w, p);
-        break;
-    default:
-        again = 0;
-        break;
+    case T_BCAST: net_timer(w, p); break;
+    default: again = 0; break;
     }
     if (again)
         push(w, t + jitter(w, mean_interval(w, p->src)), PS_EV_ALLOC, p->src, 0, 0);
@@ -548,7 +540,8 @@ ps_workload_t *ps_workload_new(const ps_workload_cfg_t *c, char *err, size_t len
     }
     if (c->net > 1 || c->net_reconnects_per_hour > 3600u || c->net_broadcast_per_min > 60000u ||
         c->net_handshake_ms < 1u || c->net_handshake_ms > 60000u) {
-        snprintf(err, len, "net: on (1) or off (0), reconnects 0..3600/h, broadcasts 0..60000/min, "
+        snprintf(err, len,
+                 "net: on (1) or off (0), reconnects 0..3600/h, broadcasts 0..60000/min, "
                  "handshake 1..60000 ms");
         return NULL;
     }
@@ -632,8 +625,7 @@ void ps_workload_free(ps_workload_t *w)
     free(w);
 }
 
-__attribute__((format(printf, 4, 5)))
-static size_t put(char *buf, size_t len, size_t at, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static size_t put(char *buf, size_t len, size_t at, const char *fmt, ...)
 {
     if (at >= len)
         return at;
@@ -653,27 +645,26 @@ void ps_workload_describe(const ps_workload_cfg_t *c, char *buf, size_t len)
              (unsigned long long)(c->duration_ns / NS_PER_HOUR),
              c->duration_ns % NS_PER_HOUR ? " (plus a fraction)" : "");
     if (c->ws_per_min)
-        at = put(buf, len, at, "  WebSocket frames: %u/min, %u..%u B, held %u..%u ms\n", c->ws_per_min,
-                 c->ws_size.min, c->ws_size.max, c->ws_hold_ms.min, c->ws_hold_ms.max);
+        at = put(buf, len, at, "  WebSocket frames: %u/min, %u..%u B, held %u..%u ms\n", c->ws_per_min, c->ws_size.min,
+                 c->ws_size.max, c->ws_hold_ms.min, c->ws_hold_ms.max);
     if (c->cmd_per_min)
-        at = put(buf, len, at, "  commands: %u/min, %u..%u B, held %u..%u ms\n", c->cmd_per_min,
-                 c->cmd_size.min, c->cmd_size.max, c->cmd_hold_ms.min, c->cmd_hold_ms.max);
+        at = put(buf, len, at, "  commands: %u/min, %u..%u B, held %u..%u ms\n", c->cmd_per_min, c->cmd_size.min,
+                 c->cmd_size.max, c->cmd_hold_ms.min, c->cmd_hold_ms.max);
     if (c->pattern_per_hour)
         at = put(buf, len, at, "  pattern loads: %u/h, %u..%u B, last %u kept\n", c->pattern_per_hour,
                  c->pattern_size.min, c->pattern_size.max, c->pattern_ring);
     if (c->trickle_per_hour)
-        at = put(buf, len, at, "  long-lived trickle: %u/h, %u..%u B, never freed, cap %u B\n",
-                 c->trickle_per_hour, c->trickle_size.min, c->trickle_size.max, c->trickle_cap);
+        at = put(buf, len, at, "  long-lived trickle: %u/h, %u..%u B, never freed, cap %u B\n", c->trickle_per_hour,
+                 c->trickle_size.min, c->trickle_size.max, c->trickle_cap);
     if (c->burst_every_min && c->burst_frames)
-        at = put(buf, len, at, "  bursts: every %u min, %u frames of %u..%u B held %u..%u ms\n",
-                 c->burst_every_min, c->burst_frames, c->burst_size.min, c->burst_size.max,
-                 c->burst_hold_ms.min, c->burst_hold_ms.max);
+        at = put(buf, len, at, "  bursts: every %u min, %u frames of %u..%u B held %u..%u ms\n", c->burst_every_min,
+                 c->burst_frames, c->burst_size.min, c->burst_size.max, c->burst_hold_ms.min, c->burst_hold_ms.max);
     if (c->background_bytes)
-        at = put(buf, len, at, "  background live set: %u B of %u..%u B objects living %u..%u s\n",
-                 c->background_bytes, c->background_size.min, c->background_size.max,
-                 c->background_life_s.min, c->background_life_s.max);
+        at = put(buf, len, at, "  background live set: %u B of %u..%u B objects living %u..%u s\n", c->background_bytes,
+                 c->background_size.min, c->background_size.max, c->background_life_s.min, c->background_life_s.max);
     if (c->net)
-        at = put(buf, len, at, "  Wi-Fi + TLS client: start-up buffers and stacks %u B; per connection %u B of TLS "
+        at = put(buf, len, at,
+                 "  Wi-Fi + TLS client: start-up buffers and stacks %u B; per connection %u B of TLS "
                  "record buffers; %u reconnect(s)/h; per received frame its Wi-Fi and lwIP buffers; a ping every "
                  "%u s; %u broadcast frames/min\n",
                  NET_WIFI_STATIC_RX_BUFS * NET_WIFI_STATIC_RX + NET_TCPIP_STACK + NET_EVENT_STACK + NET_WS_TASK_STACK +

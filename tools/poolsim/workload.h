@@ -18,16 +18,16 @@
 
 /* Task ids the generator puts in ps_event_t.task, one per source. */
 enum {
-    PS_SRC_WS = 1,      /* WebSocket frames */
-    PS_SRC_CMD,         /* commands */
-    PS_SRC_PATTERN,     /* pattern loads (ring of the last N) */
-    PS_SRC_TRICKLE,     /* long-lived, never freed */
-    PS_SRC_BURST,       /* bursts of simultaneous frames */
-    PS_SRC_BACKGROUND,  /* background live set, churning */
-    PS_SRC_WIFI,        /* net: Wi-Fi driver buffers */
-    PS_SRC_LWIP,        /* net: lwIP pbufs and connection state */
-    PS_SRC_TLS,         /* net: mbedTLS and esp-tls */
-    PS_SRC_NETSYS,      /* net: task stacks and the WebSocket client's buffers, from start-up */
+    PS_SRC_WS = 1,     /* WebSocket frames */
+    PS_SRC_CMD,        /* commands */
+    PS_SRC_PATTERN,    /* pattern loads (ring of the last N) */
+    PS_SRC_TRICKLE,    /* long-lived, never freed */
+    PS_SRC_BURST,      /* bursts of simultaneous frames */
+    PS_SRC_BACKGROUND, /* background live set, churning */
+    PS_SRC_WIFI,       /* net: Wi-Fi driver buffers */
+    PS_SRC_LWIP,       /* net: lwIP pbufs and connection state */
+    PS_SRC_TLS,        /* net: mbedTLS and esp-tls */
+    PS_SRC_NETSYS,     /* net: task stacks and the WebSocket client's buffers, from start-up */
     PS_SRC_COUNT
 };
 
@@ -39,9 +39,9 @@ typedef struct {
     uint64_t seed;
     uint64_t duration_ns;
 
-    uint32_t ws_per_min;       /* WebSocket frames per minute (0 = off) */
-    ps_range_t ws_size;        /* bytes */
-    ps_range_t ws_hold_ms;     /* how long a frame buffer lives */
+    uint32_t ws_per_min;   /* WebSocket frames per minute (0 = off) */
+    ps_range_t ws_size;    /* bytes */
+    ps_range_t ws_hold_ms; /* how long a frame buffer lives */
 
     uint32_t cmd_per_min;
     ps_range_t cmd_size;
@@ -49,14 +49,14 @@ typedef struct {
 
     uint32_t pattern_per_hour; /* pattern loads per hour */
     ps_range_t pattern_size;
-    uint32_t pattern_ring;     /* patterns kept; loading one more frees the oldest */
+    uint32_t pattern_ring; /* patterns kept; loading one more frees the oldest */
 
     uint32_t trickle_per_hour; /* long-lived allocations per hour, never freed */
     ps_range_t trickle_size;
-    uint32_t trickle_cap;      /* stop once this many bytes were trickled (0 = no cap) */
+    uint32_t trickle_cap; /* stop once this many bytes were trickled (0 = no cap) */
 
-    uint32_t burst_every_min;  /* a burst every N minutes (0 = off) */
-    uint32_t burst_frames;     /* frames allocated at once */
+    uint32_t burst_every_min; /* a burst every N minutes (0 = off) */
+    uint32_t burst_frames;    /* frames allocated at once */
     ps_range_t burst_size;
     ps_range_t burst_hold_ms;
 
@@ -70,10 +70,10 @@ typedef struct {
      * esp-tls, mbedTLS's record buffers and the handshake; per received
      * WebSocket frame the Wi-Fi RX buffers and lwIP pbufs of its TCP segments
      * and the ACKs; pings; broadcast frames. */
-    uint32_t net;                    /* 1 = on (default), 0 = off */
+    uint32_t net;                     /* 1 = on (default), 0 = off */
     uint32_t net_reconnects_per_hour; /* TLS reconnects per hour (1); 0 = one connection for the run */
-    uint32_t net_broadcast_per_min;  /* broadcast/multicast frames received per minute (120) */
-    uint32_t net_handshake_ms;       /* how long a TLS handshake lasts (1000) */
+    uint32_t net_broadcast_per_min;   /* broadcast/multicast frames received per minute (120) */
+    uint32_t net_handshake_ms;        /* how long a TLS handshake lasts (1000) */
 } ps_workload_cfg_t;
 
 /* The defaults: the device of the seed document, 48 simulated hours. */

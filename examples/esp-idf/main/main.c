@@ -35,19 +35,18 @@ static void save_critical_data(void *user)
     ESP_LOGW(TAG, "saving critical data before a controlled reboot");
 }
 
-static void on_change(tp_health_metric_t metric, tp_health_state_t from, tp_health_state_t to,
-                      uint32_t value, void *user)
+static void on_change(tp_health_metric_t metric, tp_health_state_t from, tp_health_state_t to, uint32_t value,
+                      void *user)
 {
     (void)user;
-    ESP_LOGW(TAG, "%s: %s -> %s (%u)", tp_health_metric_str(metric), tp_health_state_str(from),
-             tp_health_state_str(to), (unsigned)value);
+    ESP_LOGW(TAG, "%s: %s -> %s (%u)", tp_health_metric_str(metric), tp_health_state_str(from), tp_health_state_str(to),
+             (unsigned)value);
 }
 
 static void stack_warning(const char *name, uint32_t used, uint32_t size, uint32_t pct, void *user)
 {
     (void)user;
-    ESP_LOGW(TAG, "task %s uses %u of %u stack bytes (%u %%)", name, (unsigned)used, (unsigned)size,
-             (unsigned)pct);
+    ESP_LOGW(TAG, "task %s uses %u of %u stack bytes (%u %%)", name, (unsigned)used, (unsigned)size, (unsigned)pct);
 }
 
 static void worker(void *arg)
@@ -92,8 +91,8 @@ void app_main(void)
     tp_health_add_pool(&health, tp_default_pool(), "default");
     tp_health_on_change(&health, on_change, NULL);
     const tp_health_policy_t policy = {
-        .flags = TP_POLICY_FRAG_LOG | TP_POLICY_FRAG_SAVE | TP_POLICY_FRAG_REBOOT |
-                 TP_POLICY_POOL_SHED | TP_POLICY_POOL_ALERT,
+        .flags = TP_POLICY_FRAG_LOG | TP_POLICY_FRAG_SAVE | TP_POLICY_FRAG_REBOOT | TP_POLICY_POOL_SHED |
+                 TP_POLICY_POOL_ALERT,
         .shed_reserve_pct = 10,
         .save_critical = save_critical_data,
     };
@@ -103,8 +102,13 @@ void app_main(void)
     /* 4. Initialise the component only once the memory it needs is there. */
     tp_gate_t gate;
     const tp_gate_cfg_t gate_cfg = {
-        .name = "sensor", .min_free = 25 * 1024, .probe_size = 768, .kind = TP_MEM_INTERNAL,
-        .backoff_initial_us = 100 * 1000, .backoff_max_us = 5 * 1000 * 1000, .max_attempts = 0,
+        .name = "sensor",
+        .min_free = 25 * 1024,
+        .probe_size = 768,
+        .kind = TP_MEM_INTERNAL,
+        .backoff_initial_us = 100 * 1000,
+        .backoff_max_us = 5 * 1000 * 1000,
+        .max_attempts = 0,
     };
     tp_gate_init(&gate, &gate_cfg);
     while (tp_gate_check(&gate) == TP_ERR_DEFERRED) {

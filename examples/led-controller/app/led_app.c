@@ -46,7 +46,8 @@ static void jw_init(jw_t *w, char *buf, size_t size)
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void jw_printf(jw_t *w, const char *fmt, ...)
+static void
+jw_printf(jw_t *w, const char *fmt, ...)
 {
     if (w->overflow) {
         return;
@@ -103,7 +104,7 @@ static void encode_led(uint8_t *out, led_rgb_t c, uint32_t brightness);
 /* An all-dark frame of `leds` LEDs and its reset tail. */
 static void encode_dark(uint8_t *buf, uint32_t leds)
 {
-    const led_rgb_t dark = {0, 0, 0};
+    const led_rgb_t dark = { 0, 0, 0 };
     for (uint32_t i = 0; i < leds; i++) {
         encode_led(buf + (size_t)i * LED_SPI_BYTES_PER_LED, dark, 0);
     }
@@ -112,15 +113,14 @@ static void encode_dark(uint8_t *buf, uint32_t leds)
 
 tp_err_t led_app_init(led_app_t *app, const led_app_config_t *cfg)
 {
-    if (app == NULL || cfg == NULL || cfg->platform == NULL || cfg->leds == 0u ||
-        cfg->leds > LED_MAX_LEDS || cfg->brightness > 255u || cfg->dma_storage == NULL) {
+    if (app == NULL || cfg == NULL || cfg->platform == NULL || cfg->leds == 0u || cfg->leds > LED_MAX_LEDS ||
+        cfg->brightness > 255u || cfg->dma_storage == NULL) {
         return TP_ERR_INVALID_ARG;
     }
     memset(app, 0, sizeof *app);
     app->cfg = *cfg;
     app->plat = *cfg->platform;
-    tp_err_t err = tp_pool_init(&app->pool, poolsim_tiers, POOLSIM_TIER_COUNT, pool_storage,
-                                sizeof pool_storage);
+    tp_err_t err = tp_pool_init(&app->pool, poolsim_tiers, POOLSIM_TIER_COUNT, pool_storage, sizeof pool_storage);
     if (err != TP_OK) {
         return err;
     }
@@ -139,8 +139,7 @@ tp_err_t led_app_init(led_app_t *app, const led_app_config_t *cfg)
     if (err != TP_OK) {
         return err;
     }
-    if (tp_dma_acquire(&app->dma, &app->dma_buf[0]) != TP_OK ||
-        tp_dma_acquire(&app->dma, &app->dma_buf[1]) != TP_OK) {
+    if (tp_dma_acquire(&app->dma, &app->dma_buf[0]) != TP_OK || tp_dma_acquire(&app->dma, &app->dma_buf[1]) != TP_OK) {
         return TP_ERR_NO_MEM;
     }
     err = tp_ledbuf_init(&app->ledbuf, app->dma_buf[0].tx, app->dma_buf[1].tx, frame);
@@ -204,7 +203,7 @@ static tp_err_t load_file(led_app_t *app, const char *name, tp_store_result_t *r
     if (size < LED_PATTERN_OVERHEAD || size > LED_PATTERN_MAX_BYTES) {
         return TP_ERR_CORRUPT;
     }
-    file_src_t src = {app, name};
+    file_src_t src = { app, name };
     err = tp_store_load(&app->store, name, size, fill_from_file, check_pattern_file, &src, res);
     if (err == TP_OK) {
         app->c.patterns_loaded++;
@@ -387,11 +386,11 @@ static void json_counters_pool(led_app_t *app, jw_t *w)
 {
     tp_pool_stats_t ps;
     (void)tp_pool_get_stats(&app->pool, &ps);
-    jw_printf(w, "\"pool\":{\"blocks_in_use\":%lu,\"total_blocks\":%lu,\"bytes_in_use\":%lu,"
-                 "\"failed\":%lu,\"largest_allocatable\":%lu}",
-              (unsigned long)ps.blocks_in_use, (unsigned long)ps.total_blocks,
-              (unsigned long)ps.bytes_in_use, (unsigned long)ps.failed,
-              (unsigned long)ps.largest_allocatable);
+    jw_printf(w,
+              "\"pool\":{\"blocks_in_use\":%lu,\"total_blocks\":%lu,\"bytes_in_use\":%lu,"
+              "\"failed\":%lu,\"largest_allocatable\":%lu}",
+              (unsigned long)ps.blocks_in_use, (unsigned long)ps.total_blocks, (unsigned long)ps.bytes_in_use,
+              (unsigned long)ps.failed, (unsigned long)ps.largest_allocatable);
 }
 
 static size_t cmd_list(led_app_t *app, char *reply, size_t size)
@@ -478,8 +477,7 @@ static size_t cmd_delete(led_app_t *app, const char *name, char *reply, size_t s
     }
     jw_t w;
     jw_init(&w, reply, size);
-    jw_printf(&w, "{\"ok\":true,\"deleted\":\"%s\",\"stopped\":%s}", name,
-              stopped ? "true" : "false");
+    jw_printf(&w, "{\"ok\":true,\"deleted\":\"%s\",\"stopped\":%s}", name, stopped ? "true" : "false");
     return jw_done(&w);
 }
 
@@ -504,9 +502,8 @@ static size_t cmd_status(led_app_t *app, char *reply, size_t size)
     } else {
         jw_printf(&w, "\"playing\":null,");
     }
-    jw_printf(&w, "\"brightness\":%lu,\"leds\":%lu,\"patterns\":%lu,\"capacity\":%u,",
-              (unsigned long)brightness, (unsigned long)app->cfg.leds,
-              (unsigned long)tp_store_count(&app->store), LED_STORE_CAPACITY);
+    jw_printf(&w, "\"brightness\":%lu,\"leds\":%lu,\"patterns\":%lu,\"capacity\":%u,", (unsigned long)brightness,
+              (unsigned long)app->cfg.leds, (unsigned long)tp_store_count(&app->store), LED_STORE_CAPACITY);
     json_counters_pool(app, &w);
     jw_printf(&w, ",\"frames\":{\"rendered\":%lu,\"shown\":%lu,\"repeated\":%lu,\"dropped\":%lu}}",
               (unsigned long)ls.rendered, (unsigned long)ls.shown, (unsigned long)ls.repeated,
@@ -644,15 +641,13 @@ void led_app_conn_close(led_app_t *app, led_conn_t *conn)
     conn->used = 0;
 }
 
-led_rx_t led_app_conn_rx(led_app_t *app, led_conn_t *conn, int binary, const void *data,
-                         size_t len, size_t more, int first, int final, char *reply,
-                         size_t reply_size, size_t *reply_len, uint16_t *close_code)
+led_rx_t led_app_conn_rx(led_app_t *app, led_conn_t *conn, int binary, const void *data, size_t len, size_t more,
+                         int first, int final, char *reply, size_t reply_size, size_t *reply_len, uint16_t *close_code)
 {
     *reply_len = 0;
     *close_code = 0;
-    const tp_frame_status_t st = tp_frame_feed(&conn->intake,
-                                               binary ? TP_FRAME_BINARY : TP_FRAME_TEXT, data,
-                                               len, more, first, final);
+    const tp_frame_status_t st =
+        tp_frame_feed(&conn->intake, binary ? TP_FRAME_BINARY : TP_FRAME_TEXT, data, len, more, first, final);
     if (st == TP_FRAME_MORE) {
         return LED_RX_MORE;
     }
@@ -667,8 +662,7 @@ led_rx_t led_app_conn_rx(led_app_t *app, led_conn_t *conn, int binary, const voi
         *reply_len = upload(app, conn, reply, reply_size);
     } else {
         const char *text = (const char *)tp_frame_data(&conn->intake);
-        *reply_len = led_app_command(app, text != NULL ? text : "", tp_frame_len(&conn->intake),
-                                     reply, reply_size);
+        *reply_len = led_app_command(app, text != NULL ? text : "", tp_frame_len(&conn->intake), reply, reply_size);
     }
     tp_frame_reset(&conn->intake); /* the message is used (an upload's block is the store's now) */
     app->c.replies++;
@@ -697,7 +691,7 @@ tp_err_t led_app_health_json(led_app_t *app, char *buf, size_t size, size_t *len
     if (n == 0u || buf[n - 1u] != '}') {
         return TP_ERR_CORRUPT;
     }
-    jw_t w = {buf, size, n - 1u, 0}; /* reopen the object: drop its closing brace */
+    jw_t w = { buf, size, n - 1u, 0 }; /* reopen the object: drop its closing brace */
     tp_pool_stats_t ps;
     (void)tp_pool_get_stats(&app->pool, &ps);
     tp_store_stats_t ss;
@@ -710,18 +704,19 @@ tp_err_t led_app_health_json(led_app_t *app, char *buf, size_t size, size_t *len
     jw_printf(&w, ",\"app\":{\"tiers\":[");
     for (uint32_t t = 0; t < ps.n_tiers; t++) {
         const tp_tier_stats_t *ts = &ps.tier[t];
-        jw_printf(&w, "%s{\"block_size\":%lu,\"block_count\":%lu,\"in_use\":%lu,\"peak\":%lu,"
-                      "\"failed\":%lu}",
+        jw_printf(&w,
+                  "%s{\"block_size\":%lu,\"block_count\":%lu,\"in_use\":%lu,\"peak\":%lu,"
+                  "\"failed\":%lu}",
                   t ? "," : "", (unsigned long)ts->block_size, (unsigned long)ts->block_count,
-                  (unsigned long)ts->in_use, (unsigned long)ts->peak_in_use,
-                  (unsigned long)ts->failed);
+                  (unsigned long)ts->in_use, (unsigned long)ts->peak_in_use, (unsigned long)ts->failed);
     }
-    jw_printf(&w, "],\"pool_blocks_in_use\":%lu,\"pool_bytes_in_use\":%lu,\"pool_failed\":%lu,"
-                  "\"largest_allocatable\":%lu,",
-              (unsigned long)ps.blocks_in_use, (unsigned long)ps.bytes_in_use,
-              (unsigned long)ps.failed, (unsigned long)ps.largest_allocatable);
-    jw_printf(&w, "\"patterns\":%lu,\"pattern_blocks\":%lu,\"pins\":%lu,",
-              (unsigned long)ss.items, (unsigned long)ss.blocks, (unsigned long)ss.pins);
+    jw_printf(&w,
+              "],\"pool_blocks_in_use\":%lu,\"pool_bytes_in_use\":%lu,\"pool_failed\":%lu,"
+              "\"largest_allocatable\":%lu,",
+              (unsigned long)ps.blocks_in_use, (unsigned long)ps.bytes_in_use, (unsigned long)ps.failed,
+              (unsigned long)ps.largest_allocatable);
+    jw_printf(&w, "\"patterns\":%lu,\"pattern_blocks\":%lu,\"pins\":%lu,", (unsigned long)ss.items,
+              (unsigned long)ss.blocks, (unsigned long)ss.pins);
     uint32_t open = 0;
     for (uint32_t i = 0; i < LED_MAX_CONNS; i++) {
         open += app->conn[i].used;
@@ -736,12 +731,10 @@ tp_err_t led_app_health_json(led_app_t *app, char *buf, size_t size, size_t *len
               "\"dma_frames_shown\":%lu,\"dma_frames_repeated\":%lu,\"dma_frames_dropped\":%lu,"
               "\"dma_release_errors\":%lu",
               (unsigned long)c->messages, (unsigned long)c->replies, (unsigned long)c->commands,
-              (unsigned long)c->commands_refused, (unsigned long)c->uploads,
-              (unsigned long)c->uploads_refused, (unsigned long)c->frames_refused,
-              (unsigned long)c->frames_too_big, (unsigned long)c->messages_dropped,
-              (unsigned long)c->connections, (unsigned long)c->connections_refused,
-              (unsigned long)c->patterns_loaded, (unsigned long)c->patterns_evicted,
-              (unsigned long)c->storage_errors, (unsigned long)ls.shown,
+              (unsigned long)c->commands_refused, (unsigned long)c->uploads, (unsigned long)c->uploads_refused,
+              (unsigned long)c->frames_refused, (unsigned long)c->frames_too_big, (unsigned long)c->messages_dropped,
+              (unsigned long)c->connections, (unsigned long)c->connections_refused, (unsigned long)c->patterns_loaded,
+              (unsigned long)c->patterns_evicted, (unsigned long)c->storage_errors, (unsigned long)ls.shown,
               (unsigned long)ls.repeated, (unsigned long)ls.dropped,
               (unsigned long)ds.foreign + ds.interior + ds.double_release);
     if (app->plat.heap_allocs_after_start != NULL) {
@@ -763,9 +756,8 @@ tp_err_t led_app_health_json(led_app_t *app, char *buf, size_t size, size_t *len
 /* One WS2812 bit as 4 SPI bits at 3.2 MHz: 0 -> 1000 (0.31 us high), 1 -> 1110 (0.94 us high). */
 static void encode_led(uint8_t *out, led_rgb_t c, uint32_t brightness)
 {
-    const uint8_t grb[3] = {(uint8_t)((c.g * (brightness + 1u)) >> 8),
-                            (uint8_t)((c.r * (brightness + 1u)) >> 8),
-                            (uint8_t)((c.b * (brightness + 1u)) >> 8)};
+    const uint8_t grb[3] = { (uint8_t)((c.g * (brightness + 1u)) >> 8), (uint8_t)((c.r * (brightness + 1u)) >> 8),
+                             (uint8_t)((c.b * (brightness + 1u)) >> 8) };
     for (int byte = 0; byte < 3; byte++) {
         for (int pair = 0; pair < 4; pair++) { /* two LED bits per SPI byte, MSB first */
             const uint8_t hi = (uint8_t)((grb[byte] >> (7 - 2 * pair)) & 1u);
@@ -808,14 +800,14 @@ int led_app_decode(const uint8_t *tx, size_t bytes, uint32_t leds, led_rgb_t *ou
     return 0;
 }
 
-static void render_frame(led_app_t *app, const uint8_t *data, const led_pattern_info_t *info,
-                         uint32_t frame, uint32_t brightness)
+static void render_frame(led_app_t *app, const uint8_t *data, const led_pattern_info_t *info, uint32_t frame,
+                         uint32_t brightness)
 {
     uint8_t *back = tp_ledbuf_render_begin(&app->ledbuf);
     if (back == NULL) {
         return;
     }
-    const led_rgb_t dark = {0, 0, 0};
+    const led_rgb_t dark = { 0, 0, 0 };
     for (uint32_t i = 0; i < app->cfg.leds; i++) {
         const led_rgb_t c = info != NULL ? led_pattern_pixel(data, info, frame, i) : dark;
         encode_led(back + (size_t)i * LED_SPI_BYTES_PER_LED, c, brightness);

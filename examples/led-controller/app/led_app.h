@@ -53,7 +53,7 @@
 #define LED_SPI_BYTES_PER_LED 12u
 /* Low time after a frame that latches it (> 50 us at 3.2 MHz = 20 bytes). */
 #define LED_RESET_BYTES 24u
-#define LED_DMA_BYTES(leds) ((size_t)(leds) * LED_SPI_BYTES_PER_LED + LED_RESET_BYTES)
+#define LED_DMA_BYTES(leds) ((size_t)(leds)*LED_SPI_BYTES_PER_LED + LED_RESET_BYTES)
 #define LED_MAX_LEDS LED_PATTERN_MAX_LEDS
 /* Names listed by `list` from the patterns directory. */
 #define LED_LIST_FILES_MAX 40u
@@ -77,10 +77,10 @@ typedef struct {
 } led_platform_t;
 
 typedef struct {
-    uint32_t leds;            /* LEDs on the strip, 1 .. LED_MAX_LEDS */
-    uint32_t brightness;      /* 0 .. 255 at start */
-    void *dma_storage;        /* DMA-capable, aligned to TP_CFG_DMA_ALIGN */
-    size_t dma_storage_size;  /* >= TP_DMA_STORAGE_BYTES(2, LED_DMA_BYTES(leds), 0) */
+    uint32_t leds;           /* LEDs on the strip, 1 .. LED_MAX_LEDS */
+    uint32_t brightness;     /* 0 .. 255 at start */
+    void *dma_storage;       /* DMA-capable, aligned to TP_CFG_DMA_ALIGN */
+    size_t dma_storage_size; /* >= TP_DMA_STORAGE_BYTES(2, LED_DMA_BYTES(leds), 0) */
     const led_platform_t *platform;
 } led_app_config_t;
 
@@ -100,16 +100,16 @@ typedef struct {
 /* Application counters (reported by /health and `status`). */
 typedef struct {
     uint32_t connections, connections_refused;
-    uint32_t messages;            /* complete messages */
-    uint32_t replies;             /* replies produced (one per complete message) */
+    uint32_t messages; /* complete messages */
+    uint32_t replies;  /* replies produced (one per complete message) */
     uint32_t commands, commands_refused;
     uint32_t uploads, uploads_refused;
-    uint32_t frames_refused;      /* messages refused by the intake (connection closed) */
-    uint32_t frames_too_big;      /* of which over the limit (close 1009) */
-    uint32_t messages_dropped;    /* cut off by a lost connection */
-    uint32_t patterns_loaded;     /* from files */
+    uint32_t frames_refused;   /* messages refused by the intake (connection closed) */
+    uint32_t frames_too_big;   /* of which over the limit (close 1009) */
+    uint32_t messages_dropped; /* cut off by a lost connection */
+    uint32_t patterns_loaded;  /* from files */
     uint32_t patterns_evicted;
-    uint32_t storage_errors;      /* pattern files that could not be written or read */
+    uint32_t storage_errors; /* pattern files that could not be written or read */
 } led_counters_t;
 
 /* The player: the network task posts, the render task plays (see led_app.c). */
@@ -183,9 +183,8 @@ void led_app_conn_close(led_app_t *app, led_conn_t *conn);
  * pattern upload; the reply (a JSON object, exactly one per message) is
  * written to reply. On a refusal, *close_code says how to close.
  */
-led_rx_t led_app_conn_rx(led_app_t *app, led_conn_t *conn, int binary, const void *data,
-                         size_t len, size_t more, int first, int final, char *reply,
-                         size_t reply_size, size_t *reply_len, uint16_t *close_code);
+led_rx_t led_app_conn_rx(led_app_t *app, led_conn_t *conn, int binary, const void *data, size_t len, size_t more,
+                         int first, int final, char *reply, size_t reply_size, size_t *reply_len, uint16_t *close_code);
 
 /* Execute one command (text) and write its JSON reply; returns its length. */
 size_t led_app_command(led_app_t *app, const char *text, size_t len, char *reply, size_t size);

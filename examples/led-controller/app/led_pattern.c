@@ -56,8 +56,8 @@ int led_pattern_name_ok(const char *name, size_t len)
     }
     for (size_t i = 0; i < len; i++) {
         const char c = name[i];
-        const int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '_' || c == '-';
+        const int ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
         if (!ok) {
             return 0;
         }
@@ -107,9 +107,8 @@ led_pattern_err_t led_pattern_validate(const uint8_t *data, size_t len, led_patt
     const uint16_t leds = rd16(data + OFF_LEDS);
     const uint16_t frame_ms = rd16(data + OFF_FRAME_MS);
     const uint32_t per_led = compression == 1u ? 1u : 3u;
-    if (frames == 0u || frames > LED_PATTERN_MAX_FRAMES || leds == 0u ||
-        leds > LED_PATTERN_MAX_LEDS || frame_ms < LED_PATTERN_MIN_FRAME_MS ||
-        frame_ms > LED_PATTERN_MAX_FRAME_MS ||
+    if (frames == 0u || frames > LED_PATTERN_MAX_FRAMES || leds == 0u || leds > LED_PATTERN_MAX_LEDS ||
+        frame_ms < LED_PATTERN_MIN_FRAME_MS || frame_ms > LED_PATTERN_MAX_FRAME_MS ||
         (size_t)frames * leds * per_led != len - LED_PATTERN_OVERHEAD) {
         return LED_PATTERN_BAD_GEOMETRY;
     }
@@ -173,8 +172,7 @@ const char *led_pattern_strerror(led_pattern_err_t err)
     }
 }
 
-led_rgb_t led_pattern_pixel(const uint8_t *data, const led_pattern_info_t *info, uint32_t frame,
-                            uint32_t led)
+led_rgb_t led_pattern_pixel(const uint8_t *data, const led_pattern_info_t *info, uint32_t frame, uint32_t led)
 {
     const size_t f = frame % info->frame_count;
     const size_t i = led % info->led_count;
@@ -194,8 +192,8 @@ led_rgb_t led_pattern_pixel(const uint8_t *data, const led_pattern_info_t *info,
     return c;
 }
 
-size_t led_pattern_build(uint8_t *out, size_t out_size, const led_pattern_info_t *info,
-                         const led_rgb_t *palette, size_t frame_bytes)
+size_t led_pattern_build(uint8_t *out, size_t out_size, const led_pattern_info_t *info, const led_rgb_t *palette,
+                         size_t frame_bytes)
 {
     const size_t total = LED_PATTERN_OVERHEAD + frame_bytes;
     if (out == NULL || info == NULL || total > out_size || total > UINT32_MAX) {
@@ -216,8 +214,7 @@ size_t led_pattern_build(uint8_t *out, size_t out_size, const led_pattern_info_t
     for (size_t i = 0; i < LED_PATTERN_NAME_BYTES - 1u && info->name[i] != '\0'; i++) {
         out[OFF_NAME + i] = (uint8_t)info->name[i];
     }
-    for (uint32_t i = 0; palette != NULL && i < info->palette_count && i < LED_PATTERN_PALETTE_MAX;
-         i++) {
+    for (uint32_t i = 0; palette != NULL && i < info->palette_count && i < LED_PATTERN_PALETTE_MAX; i++) {
         out[OFF_PALETTE + 3u * i] = palette[i].r;
         out[OFF_PALETTE + 3u * i + 1u] = palette[i].g;
         out[OFF_PALETTE + 3u * i + 2u] = palette[i].b;

@@ -49,19 +49,19 @@
 
 typedef enum {
     LED_PATTERN_OK = 0,
-    LED_PATTERN_SHORT,        /* fewer bytes than a header and a CRC */
-    LED_PATTERN_TOO_BIG,      /* more than LED_PATTERN_MAX_BYTES */
+    LED_PATTERN_SHORT,   /* fewer bytes than a header and a CRC */
+    LED_PATTERN_TOO_BIG, /* more than LED_PATTERN_MAX_BYTES */
     LED_PATTERN_BAD_MAGIC,
     LED_PATTERN_BAD_VERSION,
-    LED_PATTERN_BAD_TYPE,     /* unknown type, or a static pattern with frame_count != 1 */
-    LED_PATTERN_BAD_SIZE,     /* total_size differs from the bytes received */
+    LED_PATTERN_BAD_TYPE, /* unknown type, or a static pattern with frame_count != 1 */
+    LED_PATTERN_BAD_SIZE, /* total_size differs from the bytes received */
     LED_PATTERN_BAD_COMPRESSION,
     LED_PATTERN_BAD_PALETTE,  /* palette_count > 15, 0 with indices, unused entry not 0 */
     LED_PATTERN_BAD_GEOMETRY, /* frame_count, led_count or frame_ms out of range, or the
                                  frame bytes do not match frame_count x led_count */
     LED_PATTERN_BAD_RESERVED,
     LED_PATTERN_BAD_NAME,
-    LED_PATTERN_BAD_INDEX,    /* a palette index >= palette_count */
+    LED_PATTERN_BAD_INDEX, /* a palette index >= palette_count */
     LED_PATTERN_BAD_CRC
 } led_pattern_err_t;
 
@@ -98,15 +98,14 @@ int led_pattern_name_ok(const char *name, size_t len);
  * The colour of LED `led` (any index: patterns repeat along a longer strip)
  * in frame `frame` (taken modulo frame_count) of a VALID pattern.
  */
-led_rgb_t led_pattern_pixel(const uint8_t *data, const led_pattern_info_t *info, uint32_t frame,
-                            uint32_t led);
+led_rgb_t led_pattern_pixel(const uint8_t *data, const led_pattern_info_t *info, uint32_t frame, uint32_t led);
 
 /*
  * Write a pattern header + CRC around frame bytes already placed at
  * out + LED_PATTERN_HEADER_BYTES (a test and tool helper; the device only reads).
  * Returns the total size, or 0 when it does not fit out_size.
  */
-size_t led_pattern_build(uint8_t *out, size_t out_size, const led_pattern_info_t *info,
-                         const led_rgb_t *palette, size_t frame_bytes);
+size_t led_pattern_build(uint8_t *out, size_t out_size, const led_pattern_info_t *info, const led_rgb_t *palette,
+                         size_t frame_bytes);
 
 #endif /* LED_PATTERN_H */

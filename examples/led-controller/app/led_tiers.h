@@ -6,8 +6,7 @@
 #define POOLSIM_TIERS_H
 
 #ifndef TP_CFG_DEFAULT_TIERS
-#define TP_CFG_DEFAULT_TIERS(X) \
-    X(4096, 40)
+#define TP_CFG_DEFAULT_TIERS(X) X(4096, 40)
 #endif
 
 #define POOLSIM_TIER_COUNT 1

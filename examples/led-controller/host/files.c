@@ -26,8 +26,8 @@ static char g_names[MAX_LISTED][LED_PATTERN_NAME_BYTES];
 int files_init(const char *dir)
 {
     struct stat st;
-    if (dir == NULL || strlen(dir) >= sizeof g_dir - LED_PATTERN_NAME_BYTES - 16u ||
-        stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (dir == NULL || strlen(dir) >= sizeof g_dir - LED_PATTERN_NAME_BYTES - 16u || stat(dir, &st) != 0 ||
+        !S_ISDIR(st.st_mode)) {
         return -1;
     }
     (void)snprintf(g_dir, sizeof g_dir, "%s", dir);
@@ -124,8 +124,7 @@ static uint32_t list_sorted(void)
     while ((e = readdir(d)) != NULL && n < MAX_LISTED) {
         const size_t len = strlen(e->d_name);
         const size_t ext = sizeof EXT - 1u;
-        if (len <= ext || strcmp(e->d_name + len - ext, EXT) != 0 ||
-            !led_pattern_name_ok(e->d_name, len - ext)) {
+        if (len <= ext || strcmp(e->d_name + len - ext, EXT) != 0 || !led_pattern_name_ok(e->d_name, len - ext)) {
             continue;
         }
         /* insertion sort: a few hundred names at most */

@@ -244,6 +244,6 @@ void tp_sys_set_fault_handler(tp_fault_fn fn)
 
 void tp_sys_log(int level, const char *line)
 {
-    static const char tag[3] = {'E', 'W', 'I'};
+    static const char tag[3] = { 'E', 'W', 'I' };
     fprintf(stderr, "%c %s\n", tag[level >= 0 && level <= 2 ? level : 2], line);
 }

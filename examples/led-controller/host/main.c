@@ -112,7 +112,7 @@ static void trace_sink(const char *text, size_t len, void *user)
 
 static void sleep_us(uint64_t us)
 {
-    struct timespec ts = {(time_t)(us / 1000000u), (long)(us % 1000000u) * 1000L};
+    struct timespec ts = { (time_t)(us / 1000000u), (long)(us % 1000000u) * 1000L };
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
@@ -187,8 +187,8 @@ typedef struct {
 /* --frames-malloc (benchmark baseline): the seed's way, a message assembled in
  * a malloc'ed buffer grown with realloc, freed after use. A command runs from
  * that buffer; an upload (the store keeps pool blocks) is copied into the pool. */
-static led_rx_t rx_malloc(pss_t *pss, int binary, const void *in, size_t len, size_t more,
-                          int first, int final, char *reply, size_t *reply_len, uint16_t *code)
+static led_rx_t rx_malloc(pss_t *pss, int binary, const void *in, size_t len, size_t more, int first, int final,
+                          char *reply, size_t *reply_len, uint16_t *code)
 {
     if (first) {
         free(pss->malloc_msg);
@@ -214,11 +214,10 @@ static led_rx_t rx_malloc(pss_t *pss, int binary, const void *in, size_t len, si
     }
     led_rx_t r;
     if (binary) {
-        r = led_app_conn_rx(&g_app, pss->conn, 1, pss->malloc_msg, pss->malloc_len, 0, 1, 1, reply,
-                            LED_REPLY_MAX, reply_len, code);
+        r = led_app_conn_rx(&g_app, pss->conn, 1, pss->malloc_msg, pss->malloc_len, 0, 1, 1, reply, LED_REPLY_MAX,
+                            reply_len, code);
     } else {
-        *reply_len = led_app_command(&g_app, (const char *)pss->malloc_msg, pss->malloc_len, reply,
-                                     LED_REPLY_MAX);
+        *reply_len = led_app_command(&g_app, (const char *)pss->malloc_msg, pss->malloc_len, reply, LED_REPLY_MAX);
         r = LED_RX_REPLY;
     }
     free(pss->malloc_msg);
@@ -233,16 +232,15 @@ static int write_http_headers(struct lws *wsi, const char *type, size_t len)
     uint8_t head[LWS_PRE + 512];
     uint8_t *start = head + LWS_PRE, *p = start, *end = head + sizeof head - 1;
     if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, type, (lws_filepos_t)len, &p, end) ||
-        lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
-                                     (const unsigned char *)"no-store", 8, &p, end) ||
+        lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
+                                     end) ||
         lws_finalize_write_http_header(wsi, start, &p, end)) {
         return -1;
     }
     return 0;
 }
 
-static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                    size_t len)
+static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
     pss_t *pss = user;
     switch (reason) {
@@ -258,8 +256,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             }
         } else if (strcmp(uri, "/health") == 0) {
             /* the figures of this moment, sent when the socket is writable */
-            if (led_app_health_json(&g_app, pss->u.health, sizeof pss->u.health, &pss->body_len) !=
-                TP_OK) {
+            if (led_app_health_json(&g_app, pss->u.health, sizeof pss->u.health, &pss->body_len) != TP_OK) {
                 return lws_return_http_status(wsi, HTTP_STATUS_INTERNAL_SERVER_ERROR, NULL) ? -1 : 0;
             }
             pss->http = HTTP_HEALTH;
@@ -325,8 +322,8 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
         if (g_frames_malloc) {
             r = rx_malloc(pss, binary, in, len, more, first, final, reply, &reply_len, &code);
         } else {
-            r = led_app_conn_rx(&g_app, pss->conn, binary, in, len, more, first, final, reply,
-                                LED_REPLY_MAX, &reply_len, &code);
+            r = led_app_conn_rx(&g_app, pss->conn, binary, in, len, more, first, final, reply, LED_REPLY_MAX,
+                                &reply_len, &code);
         }
         if (r == LED_RX_CLOSE) {
             lws_close_reason(wsi, (enum lws_close_status)code, NULL, 0);
@@ -347,8 +344,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     case LWS_CALLBACK_SERVER_WRITEABLE:
         if (pss->reply_pending) {
             pss->reply_pending = 0;
-            if (lws_write(wsi, pss->u.reply + LWS_PRE, pss->reply_len, LWS_WRITE_TEXT) !=
-                (int)pss->reply_len) {
+            if (lws_write(wsi, pss->u.reply + LWS_PRE, pss->reply_len, LWS_WRITE_TEXT) != (int)pss->reply_len) {
                 return -1;
             }
             lws_rx_flow_control(wsi, 1);
@@ -364,14 +360,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
             pss->malloc_msg = NULL;
         }
         return 0;
-    default:
-        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    default: return lws_callback_http_dummy(wsi, reason, user, in, len);
     }
 }
 
 static const struct lws_protocols protocols[] = {
-    {"led", callback, sizeof(pss_t), LED_MESSAGE_LIMIT, 0, NULL, 0},
-    {NULL, NULL, 0, 0, 0, NULL, 0},
+    { "led", callback, sizeof(pss_t), LED_MESSAGE_LIMIT, 0, NULL, 0 },
+    { NULL, NULL, 0, 0, 0, NULL, 0 },
 };
 
 static void service_cb(lws_sorted_usec_list_t *sul)
@@ -465,7 +460,7 @@ int main(int argc, char **argv)
     memset(&plat, 0, sizeof plat);
     files_platform(&plat);
     plat.heap_allocs_after_start = heap_allocs_after_start;
-    const led_app_config_t cfg = {g_leds, 128, g_dma_storage, sizeof g_dma_storage, &plat};
+    const led_app_config_t cfg = { g_leds, 128, g_dma_storage, sizeof g_dma_storage, &plat };
     tp_err_t err = led_app_init(&g_app, &cfg);
     if (err != TP_OK) {
         fprintf(stderr, "led-controller: led_app_init: %s\n", tp_strerror(err));
@@ -560,10 +555,9 @@ int main(int argc, char **argv)
            "strip: %u transfers, %u invalid, %u frames shown, %u repeated, %u dropped; "
            "heap calls by the application after start-up: %u\n",
            (unsigned)g_app.c.messages, (unsigned)g_app.c.replies, (unsigned)g_app.c.frames_refused,
-           (unsigned)ps.blocks_in_use, (unsigned)ps.failed, (unsigned)heap_used,
-           (unsigned)heap_blocks, (unsigned)heap_failed, (unsigned)g_strip_transfers,
-           (unsigned)g_strip_bad, (unsigned)ls.shown, (unsigned)ls.repeated, (unsigned)ls.dropped,
-           (unsigned)allocs_after_start);
+           (unsigned)ps.blocks_in_use, (unsigned)ps.failed, (unsigned)heap_used, (unsigned)heap_blocks,
+           (unsigned)heap_failed, (unsigned)g_strip_transfers, (unsigned)g_strip_bad, (unsigned)ls.shown,
+           (unsigned)ls.repeated, (unsigned)ls.dropped, (unsigned)allocs_after_start);
     const int leaked = ps.blocks_in_use != 0u || heap_used != 0u || g_strip_bad != 0u;
     if (leaked) {
         fprintf(stderr, "led-controller: not everything was released\n");

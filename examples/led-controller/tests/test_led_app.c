@@ -30,7 +30,7 @@ typedef struct {
 
 static struct {
     ffile_t f[FILES];
-    int short_read;   /* next reads return one byte less */
+    int short_read; /* next reads return one byte less */
     int read_error;
     int write_error;
     uint32_t writes;
@@ -123,12 +123,11 @@ static tp_err_t f_at(void *ctx, uint32_t index, char *name, size_t size)
     return TP_ERR_NOT_FOUND;
 }
 
-static const led_platform_t plat = {f_size, f_read, f_write, f_remove, f_at, NULL, NULL};
+static const led_platform_t plat = { f_size, f_read, f_write, f_remove, f_at, NULL, NULL };
 
 /* ---- patterns ---- */
 
-static size_t make_pattern(uint8_t *out, const char *name, uint32_t leds, uint32_t frames,
-                           uint8_t shade)
+static size_t make_pattern(uint8_t *out, const char *name, uint32_t leds, uint32_t frames, uint8_t shade)
 {
     led_pattern_info_t info;
     memset(&info, 0, sizeof info);
@@ -177,7 +176,7 @@ static int setup(void **state)
 
 static void start_app(void)
 {
-    const led_app_config_t cfg = {60, 255, dma_storage, sizeof dma_storage, &plat};
+    const led_app_config_t cfg = { 60, 255, dma_storage, sizeof dma_storage, &plat };
     assert_int_equal(led_app_init(&app, &cfg), TP_OK);
     assert_int_equal(led_app_start(&app), TP_OK);
 }
@@ -189,8 +188,7 @@ static void stop_app(void)
 }
 
 /* Send one whole message (first and final) and return the action. */
-static led_rx_t send_msg(led_conn_t *c, int binary, const void *data, size_t len, size_t *rlen,
-                         uint16_t *code)
+static led_rx_t send_msg(led_conn_t *c, int binary, const void *data, size_t len, size_t *rlen, uint16_t *code)
 {
     return led_app_conn_rx(&app, c, binary, data, len, 0, 1, 1, reply, sizeof reply, rlen, code);
 }
@@ -261,12 +259,12 @@ static void test_upload_then_refusals_leave_no_state(void **state)
         int flip;
         const char *error;
     } cases[] = {
-        {m - 1, -1, "total_size does not match"},
-        {m, 200, "CRC mismatch"},
-        {LED_PATTERN_HEADER_BYTES, -1, "shorter than its header"},
-        {m + 1, -1, "total_size does not match"},
-        {3, -1, "shorter than its header"},
-        {0, -1, "shorter than its header"},
+        { m - 1, -1, "total_size does not match" },
+        { m, 200, "CRC mismatch" },
+        { LED_PATTERN_HEADER_BYTES, -1, "shorter than its header" },
+        { m + 1, -1, "total_size does not match" },
+        { 3, -1, "shorter than its header" },
+        { 0, -1, "shorter than its header" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint8_t copy[LED_PATTERN_MAX_BYTES];
@@ -307,8 +305,7 @@ static void test_over_limit_closes_1009_and_lost_connection_releases(void **stat
     size_t rlen = 7;
     uint16_t code = 0;
     /* announced over the limit: refused at the first piece */
-    assert_int_equal(led_app_conn_rx(&app, c, 1, big, 100, LED_MESSAGE_LIMIT, 1, 0, reply,
-                                     sizeof reply, &rlen, &code),
+    assert_int_equal(led_app_conn_rx(&app, c, 1, big, 100, LED_MESSAGE_LIMIT, 1, 0, reply, sizeof reply, &rlen, &code),
                      LED_RX_CLOSE);
     assert_int_equal(code, 1009);
     assert_int_equal(rlen, 0);
@@ -316,8 +313,7 @@ static void test_over_limit_closes_1009_and_lost_connection_releases(void **stat
     led_app_conn_close(&app, c);
     /* a message cut off by a lost connection */
     c = led_app_conn_open(&app);
-    assert_int_equal(led_app_conn_rx(&app, c, 1, big, 1000, 2000, 1, 0, reply, sizeof reply,
-                                     &rlen, &code),
+    assert_int_equal(led_app_conn_rx(&app, c, 1, big, 1000, 2000, 1, 0, reply, sizeof reply, &rlen, &code),
                      LED_RX_MORE);
     assert_int_equal(pool_in_use(), base + 1);
     led_app_conn_close(&app, c);
@@ -366,15 +362,25 @@ static void test_commands(void **state)
     assert_non_null(strstr(command(c, "brightness 255"), "\"brightness\":255"));
     assert_non_null(strstr(command(c, "stop"), "\"playing\":null"));
     assert_non_null(strstr(command(c, "status"), "\"playing\":null"));
-    const char *bad[] = {"brightness 256", "brightness -1", "brightness", "brightness 1 2",
-                         "play", "play ../etc/passwd", "play a b", "delete", "nope", "",
-                         "LIST", "list extra", "play aaaaaaaaaaaaaaaaaaaaaaaa"};
+    const char *bad[] = { "brightness 256",
+                          "brightness -1",
+                          "brightness",
+                          "brightness 1 2",
+                          "play",
+                          "play ../etc/passwd",
+                          "play a b",
+                          "delete",
+                          "nope",
+                          "",
+                          "LIST",
+                          "list extra",
+                          "play aaaaaaaaaaaaaaaaaaaaaaaa" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_non_null(strstr(command(c, bad[i]), "\"ok\":false"));
     }
     assert_non_null(strstr(command(c, "  status \r\n"), "\"ok\":true"));
     /* binary garbage as text is just an unknown command */
-    const char bin[4] = {'\0', '\x01', '\xff', 'x'};
+    const char bin[4] = { '\0', '\x01', '\xff', 'x' };
     size_t rlen;
     uint16_t code;
     assert_int_equal(send_msg(c, 0, bin, sizeof bin, &rlen, &code), LED_RX_REPLY);
@@ -390,7 +396,7 @@ static void test_commands(void **state)
 static void test_play_loads_from_file_all_or_nothing(void **state)
 {
     (void)state;
-    const char *names[9] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8"};
+    const char *names[9] = { "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8" };
     for (int i = 0; i < 9; i++) {
         add_file(names[i], 10, 1);
     }

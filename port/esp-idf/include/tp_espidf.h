@@ -64,8 +64,8 @@ extern "C" {
  * @retval TP_ERR_INVALID_ARG  a bad configuration or argument: nothing allocated
  * @retval TP_ERR_NO_MEM       the heap could not provide it
  */
-tp_err_t tp_espidf_pool_init_dma(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers,
-                                 size_t align, void **storage_out);
+tp_err_t tp_espidf_pool_init_dma(tp_pool_t *pool, const tp_tier_t *tiers, size_t n_tiers, size_t align,
+                                 void **storage_out);
 
 /**
  * The same as tp_health_default_config, whose defaults are the thresholds set

@@ -23,8 +23,8 @@ void tp_port_host_wait(atomic_uint *word);
 static inline int tp_port_host_try(uintptr_t *words)
 {
     unsigned expected = 0u;
-    return atomic_compare_exchange_strong_explicit((atomic_uint *)(void *)words, &expected, 1u,
-                                                   memory_order_acquire, memory_order_relaxed);
+    return atomic_compare_exchange_strong_explicit((atomic_uint *)(void *)words, &expected, 1u, memory_order_acquire,
+                                                   memory_order_relaxed);
 }
 
 /* Take the lock, waiting as long as another thread holds it. */

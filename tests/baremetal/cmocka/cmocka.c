@@ -25,8 +25,7 @@ int tp_mini_memeq(const void *a, const void *b, size_t n)
 {
     return memcmp(a, b, n) == 0;
 }
-int tp_mini_run(const char *group, const struct CMUnitTest *tests, size_t n, CMFixtureFunction s,
-                CMFixtureFunction t)
+int tp_mini_run(const char *group, const struct CMUnitTest *tests, size_t n, CMFixtureFunction s, CMFixtureFunction t)
 {
     (void)group;
     volatile int failed = 0;
@@ -54,7 +53,6 @@ int tp_mini_run(const char *group, const struct CMUnitTest *tests, size_t n, CMF
     if (t != NULL) {
         (void)t(NULL);
     }
-    printf("[==========] %u test(s) run.\n[  PASSED  ] %u test(s).\n", (unsigned)n,
-           (unsigned)(n - (size_t)failed));
+    printf("[==========] %u test(s) run.\n[  PASSED  ] %u test(s).\n", (unsigned)n, (unsigned)(n - (size_t)failed));
     return failed;
 }

@@ -200,45 +200,41 @@ static void test_several_boots_keep_the_last(void **state)
 {
     (void)state;
     char err[256];
-    const char *two =
-        "I (1) heap_init: Initializing. RAM available for dynamic allocation:\n"
-        "I (2) heap_init: At 3FC90000 len 00040000 (256 KiB): D/IRAM\n"
-        "I (3) heap_init: At 3FCF0000 len 00008000 (32 KiB): DRAM\n"
-        "ets Jun  8 2016 00:22:57\n"
-        "I (1) heap_init: Initializing. RAM available for dynamic allocation:\n"
-        "I (2) heap_init: At 3FC97B20 len 000484E0 (289 KiB): D/IRAM\n";
+    const char *two = "I (1) heap_init: Initializing. RAM available for dynamic allocation:\n"
+                      "I (2) heap_init: At 3FC90000 len 00040000 (256 KiB): D/IRAM\n"
+                      "I (3) heap_init: At 3FCF0000 len 00008000 (32 KiB): DRAM\n"
+                      "ets Jun  8 2016 00:22:57\n"
+                      "I (1) heap_init: Initializing. RAM available for dynamic allocation:\n"
+                      "I (2) heap_init: At 3FC97B20 len 000484E0 (289 KiB): D/IRAM\n";
     assert_int_equal(feed_text(two, err, sizeof err), 0);
     assert_int_equal(g_b.boots, 2);
     assert_int_equal(g_b.regions.n, 1);
     expect_region(0, 0x3FC97B20u, 0x484E0u, "D/IRAM");
     /* a capture that starts after the "Initializing" line of the second boot */
-    const char *cut =
-        "I (2) heap_init: At 3FC90000 len 00040000 (256 KiB): D/IRAM\n"
-        "I (3) heap_init: At 3FCF0000 len 00008000 (32 KiB): DRAM\n"
-        "I (2) heap_init: At 3FC90000 len 00041000 (260 KiB): D/IRAM\n";
+    const char *cut = "I (2) heap_init: At 3FC90000 len 00040000 (256 KiB): D/IRAM\n"
+                      "I (3) heap_init: At 3FCF0000 len 00008000 (32 KiB): DRAM\n"
+                      "I (2) heap_init: At 3FC90000 len 00041000 (260 KiB): D/IRAM\n";
     assert_int_equal(feed_text(cut, err, sizeof err), 0);
     assert_int_equal(g_b.boots, 2);
     assert_int_equal(g_b.regions.n, 1);
     expect_region(0, 0x3FC90000u, 0x41000u, "D/IRAM");
     /* a boot log and a heap summary: the boot log carries types, it wins */
-    const char *both =
-        "Heap summary for capabilities 0x00000004:\n"
-        "  At 0x3ffb2730 len 15448 free 0 allocated 15080 min_free 0\n"
-        "    largest_free_block 0 alloc_blocks 20 free_blocks 1 total_blocks 21\n"
-        "  Totals:\n"
-        "    free 0 allocated 15080 min_free 0 largest_free_block 0\n"
-        "I (2) heap_init: At 3FC90000 len 00040000 (256 KiB): D/IRAM\n";
+    const char *both = "Heap summary for capabilities 0x00000004:\n"
+                       "  At 0x3ffb2730 len 15448 free 0 allocated 15080 min_free 0\n"
+                       "    largest_free_block 0 alloc_blocks 20 free_blocks 1 total_blocks 21\n"
+                       "  Totals:\n"
+                       "    free 0 allocated 15080 min_free 0 largest_free_block 0\n"
+                       "I (2) heap_init: At 3FC90000 len 00040000 (256 KiB): D/IRAM\n";
     assert_int_equal(feed_text(both, err, sizeof err), 0);
     assert_int_equal(g_b.kind, PS_BOOTLOG_HEAP_INIT);
     assert_int_equal(g_b.regions.n, 1);
     assert_int_equal(g_b.summaries, 1);
     assert_int_equal(g_b.skipped, 0);
     /* an empty summary after a full one does not erase it */
-    const char *summaries =
-        "Heap summary for capabilities 0x00000004:\n"
-        "  At 0x3ffb2730 len 15448 free 0 allocated 15080 min_free 0\n"
-        "Heap summary for capabilities 0x00000800:\n"
-        "  Totals:\n";
+    const char *summaries = "Heap summary for capabilities 0x00000004:\n"
+                            "  At 0x3ffb2730 len 15448 free 0 allocated 15080 min_free 0\n"
+                            "Heap summary for capabilities 0x00000800:\n"
+                            "  Totals:\n";
     assert_int_equal(feed_text(summaries, err, sizeof err), 0);
     assert_int_equal(g_b.kind, PS_BOOTLOG_HEAP_INFO);
     assert_int_equal(g_b.regions.n, 1);
@@ -329,14 +325,10 @@ static void test_overlong_and_binary_lines(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_esp32s3_debug_log),
-        cmocka_unit_test(test_esp32s3_v44_log),
-        cmocka_unit_test(test_esp32_doc_log),
-        cmocka_unit_test(test_heap_info),
-        cmocka_unit_test(test_monitor_variants),
-        cmocka_unit_test(test_several_boots_keep_the_last),
-        cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_overlong_and_binary_lines),
+        cmocka_unit_test(test_esp32s3_debug_log), cmocka_unit_test(test_esp32s3_v44_log),
+        cmocka_unit_test(test_esp32_doc_log),     cmocka_unit_test(test_heap_info),
+        cmocka_unit_test(test_monitor_variants),  cmocka_unit_test(test_several_boots_keep_the_last),
+        cmocka_unit_test(test_malformed),         cmocka_unit_test(test_overlong_and_binary_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

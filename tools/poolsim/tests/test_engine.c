@@ -41,13 +41,12 @@ static void test_small_stream(void **state)
 {
     (void)state;
     const ps_event_t ev[] = {
-        A(0, 1, 100),
-        A(1 * S, 2, 200), A(1 * S, 3, 300), A(1 * S, 4, 50), /* pool: 50 B finds both tiers full */
-        F(2 * S, 99),                                        /* never allocated */
-        A(3 * S, 2, 64),                                     /* address 2 again: its free was lost */
-        F(H + H / 2, 1),
-        A(2 * H + H / 2, 5, 5000),                           /* larger than any tier */
-        A(3 * H, 6, 9000),                                   /* larger than the heap */
+        A(0, 1, 100),      A(1 * S, 2, 200),
+        A(1 * S, 3, 300),  A(1 * S, 4, 50),           /* pool: 50 B finds both tiers full */
+        F(2 * S, 99),                                 /* never allocated */
+        A(3 * S, 2, 64),                              /* address 2 again: its free was lost */
+        F(H + H / 2, 1),   A(2 * H + H / 2, 5, 5000), /* larger than any tier */
+        A(3 * H, 6, 9000),                            /* larger than the heap */
         F(3 * H, 4),
     };
     ps_engine_cfg_t cfg;
@@ -55,7 +54,8 @@ static void test_small_stream(void **state)
     ps_array_cursor_t cur;
     ps_result_t res;
     char err[200];
-    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, sizeof ev / sizeof ev[0]), &res, err, sizeof err), 0);
+    assert_int_equal(ps_engine_run(&cfg, ps_source_array(&cur, ev, sizeof ev / sizeof ev[0]), &res, err, sizeof err),
+                     0);
 
     assert_int_equal(res.events, 10);
     assert_int_equal(res.allocs, 7);
@@ -275,12 +275,9 @@ static void test_source_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small_stream),
-        cmocka_unit_test(test_footprint_of_a_request_no_heap_serves),
-        cmocka_unit_test(test_regions),
-        cmocka_unit_test(test_bad_config),
-        cmocka_unit_test(test_clock_near_top),
-        cmocka_unit_test(test_rows_bounded),
+        cmocka_unit_test(test_small_stream),   cmocka_unit_test(test_footprint_of_a_request_no_heap_serves),
+        cmocka_unit_test(test_regions),        cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_clock_near_top), cmocka_unit_test(test_rows_bounded),
         cmocka_unit_test(test_source_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -160,8 +160,9 @@ static void check_against_own(const char *name, const ps_trace_t *t, const own_t
 /* ---- variants, as a serial monitor would show the same output ---- */
 
 typedef enum { V_CRLF, V_CRCRLF, V_STAMP_IDF, V_STAMP_ESPHOME, V_ANSI, V_ESPLOG, V_ALL, V_COUNT } variant_t;
-static const char *const variant_names[V_COUNT] = { "CR LF", "CR CR LF", "idf.py --timestamps", "ESPHome [HH:MM:SS]",
-                                                    "ANSI colours", "ESP_LOG lines", "all at once" };
+static const char *const variant_names[V_COUNT] = {
+    "CR LF", "CR CR LF", "idf.py --timestamps", "ESPHome [HH:MM:SS]", "ANSI colours", "ESP_LOG lines", "all at once"
+};
 
 static void put(buf_t *o, size_t *cap, const char *s, size_t n)
 {
@@ -189,7 +190,8 @@ static buf_t make_variant(const buf_t *in, variant_t v, size_t *extra_lines)
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         if (esplog && lineno % 5 == 0) {
-            static const char *const logs[2] = { "I (1234) wifi:connected to ap", "\x1b[0;33mW (99) app: low memory\x1b[0m" };
+            static const char *const logs[2] = { "I (1234) wifi:connected to ap",
+                                                 "\x1b[0;33mW (99) app: low memory\x1b[0m" };
             const char *l = logs[(lineno / 5) % 2];
             if (stamp_idf)
                 put(&o, &cap, "2024-05-01 12:34:56.789 ", 24);

@@ -115,8 +115,8 @@ static void replay(const char *name, const char *release, int old_fit)
                 size_t loc_region = 0;
                 uint32_t loc_off = 0;
                 if (!p || ps_caps_locate(c, p, &loc_region, &loc_off) != 0 || (int)loc_region != got_region)
-                    fail_msg("%s %s:%u: A %u: the model failed where ESP-IDF gave %u:%u", release, name, lineno,
-                             size, region, offset);
+                    fail_msg("%s %s:%u: A %u: the model failed where ESP-IDF gave %u:%u", release, name, lineno, size,
+                             region, offset);
                 if (loc_region != region || loc_off != offset)
                     fail_msg("%s %s:%u: A %u: model %zu:%u, ESP-IDF %u:%u", release, name, lineno, size, loc_region,
                              loc_off, region, offset);

@@ -259,12 +259,9 @@ static void test_heap_size_max(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_try_order_by_release),
-        cmocka_unit_test(test_equal_lengths_higher_address_first),
-        cmocka_unit_test(test_priorities),
-        cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_sums_and_spill),
-        cmocka_unit_test(test_heap_size_max),
+        cmocka_unit_test(test_try_order_by_release), cmocka_unit_test(test_equal_lengths_higher_address_first),
+        cmocka_unit_test(test_priorities),           cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_sums_and_spill),       cmocka_unit_test(test_heap_size_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

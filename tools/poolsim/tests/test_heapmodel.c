@@ -70,8 +70,8 @@ static void test_idf_versions(void **state)
     assert_string_equal(ps_idf_format(v, buf, sizeof buf), "5.3");
     assert_int_equal(ps_idf_parse("v5.4.2", &v), 0);
     assert_string_equal(ps_idf_format(v, buf, sizeof buf), "5.4.2");
-    static const char *const bad[] = { "x", "", "5", "5.", "5.3.", "5.3.1.2", "-5.3", "+5.3", "5.300", "0.0",
-                                       "5.3 ", " 5.3", "v", "vv5.3", "latest1" };
+    static const char *const bad[] = { "x",     "",    "5",    "5.",   "5.3.", "5.3.1.2", "-5.3",   "+5.3",
+                                       "5.300", "0.0", "5.3 ", " 5.3", "v",    "vv5.3",   "latest1" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(ps_idf_parse(bad[i], &v), -1);
     assert_int_equal(ps_idf_parse(NULL, &v), -1);
@@ -216,9 +216,9 @@ static void test_request_rounding_by_release(void **state)
     static const struct {
         uint32_t len, request, v53, v54;
     } t[] = {
-        { 167936, 130, 136, 140 },   { 167936, 513, 520, 548 },   { 167936, 1000, 1004, 1028 },
+        { 167936, 130, 136, 140 },    { 167936, 513, 520, 548 },    { 167936, 1000, 1004, 1028 },
         { 167936, 2079, 2084, 2180 }, { 167936, 5000, 5004, 5124 }, { 6432, 300, 304, 324 },
-        { 167936, 1, 16, 16 },       { 167936, 12, 16, 16 },      { 167936, 100, 104, 104 },
+        { 167936, 1, 16, 16 },        { 167936, 12, 16, 16 },       { 167936, 100, 104, 104 },
         { 6432, 2079, 2084, 2308 },
     };
     static const char *const old_releases[] = { "5.0.1", "5.1", "5.2.7", "5.3", "5.3.5" };
@@ -444,7 +444,7 @@ static void test_fragmentation_formula(void **state)
     s.total_free = 1000;
     s.largest_free = 1000;
     assert_int_equal(ps_heap_fragmentation_pct(&s), 0);
-    s.largest_free = 333;  /* 100*333/1000 = 33 -> 67 */
+    s.largest_free = 333; /* 100*333/1000 = 33 -> 67 */
     assert_int_equal(ps_heap_fragmentation_pct(&s), 67);
     s.largest_free = 0;
     assert_int_equal(ps_heap_fragmentation_pct(&s), 100);
@@ -470,15 +470,15 @@ static void test_stats_and_failures(void **state)
     while (n < 16 && (p[n] = ps_heap_alloc(h, 1000)) != NULL)
         n++;
     ps_heap_stats_t s = stats(h);
-    assert_int_equal(n, 7);     /* 7 * 1004 = 7028 of a 7804-byte block */
+    assert_int_equal(n, 7); /* 7 * 1004 = 7028 of a 7804-byte block */
     assert_int_equal(s.allocs, 7);
     assert_int_equal(s.failed, 1);
     assert_int_equal(s.used_blocks, 7);
     assert_int_equal(s.used_bytes, 7 * 1004);
     assert_int_equal(s.total_free, fresh - 7 * 1004);
     assert_int_equal(s.min_free_ever, s.total_free);
-    assert_null(ps_heap_alloc(h, 0));          /* not a failure */
-    assert_null(ps_heap_alloc(h, 1u << 20));   /* beyond any class: a failure */
+    assert_null(ps_heap_alloc(h, 0));        /* not a failure */
+    assert_null(ps_heap_alloc(h, 1u << 20)); /* beyond any class: a failure */
     assert_int_equal(stats(h).failed, 2);
     for (unsigned i = 0; i < n; i++)
         assert_int_equal(ps_heap_free(h, p[i]), 0);
@@ -507,9 +507,9 @@ static void test_bad_frees(void **state)
         assert_int_equal(ps_heap_free(h, a + 1), -1);
         assert_int_equal(ps_heap_free(h, a + 8), -1); /* zeros look like no header */
         assert_int_equal(ps_heap_free(h, a), 0);
-        assert_int_equal(ps_heap_free(h, a), -1);     /* double free */
+        assert_int_equal(ps_heap_free(h, a), -1); /* double free */
         assert_int_equal(ps_heap_free(h, b), 0);
-        assert_int_equal(ps_heap_free(h, b), -1);     /* double free after coalescing */
+        assert_int_equal(ps_heap_free(h, b), -1); /* double free after coalescing */
         assert_int_equal(ps_heap_bad_frees(h), 5);
         assert_int_equal(stats(h).frees, 2);
         assert_int_equal(ps_heap_check(h), 0);

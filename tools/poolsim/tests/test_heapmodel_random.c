@@ -22,8 +22,8 @@
 
 typedef struct {
     uint8_t *p;
-    size_t size;    /* requested */
-    size_t usable;  /* what the heap says it gave */
+    size_t size;   /* requested */
+    size_t usable; /* what the heap says it gave */
     uint8_t fill;
 } live_t;
 

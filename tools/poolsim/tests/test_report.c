@@ -154,8 +154,8 @@ static void test_verdicts_and_csv(void **state)
     cfg.heap.arena_size = 4096;
     ps_event_t ev[3] = {
         { 0, 1, 40, PS_EV_ALLOC, 0, 0 },
-        { 1000, 2, 40, PS_EV_ALLOC, 0, 0 },     /* the pool's one block is taken */
-        { 2000, 3, 8000, PS_EV_ALLOC, 0, 0 },   /* too big for both */
+        { 1000, 2, 40, PS_EV_ALLOC, 0, 0 },   /* the pool's one block is taken */
+        { 2000, 3, 8000, PS_EV_ALLOC, 0, 0 }, /* too big for both */
     };
     ps_array_cursor_t cur;
     ps_result_t res;
@@ -214,9 +214,10 @@ static void test_heap_search_lines(void **state)
     FILE *f = tmpfile();
     assert_non_null(f);
     ps_report_heap_search(f, &hs, &plan);
-    assert_string_equal(slurp(f), "  heap search: the heap model serves the stream with no failure in a single "
-                                  "heap region of 37120 B (36864 B fails; found by bisection in 256 B steps), against 67408 B of "
-                                  "pool storage\n");
+    assert_string_equal(slurp(f),
+                        "  heap search: the heap model serves the stream with no failure in a single "
+                        "heap region of 37120 B (36864 B fails; found by bisection in 256 B steps), against 67408 B of "
+                        "pool storage\n");
     hs = (ps_heap_search_t){ PS_HEAP_SEARCH_AT_PEAK, 32000, 0 };
     f = tmpfile();
     ps_report_heap_search(f, &hs, &plan);
@@ -267,12 +268,9 @@ static void test_sweep_table_and_csv(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dump_analysis),
-        cmocka_unit_test(test_dump_stats),
-        cmocka_unit_test(test_sysview_check),
-        cmocka_unit_test(test_verdicts_and_csv),
-        cmocka_unit_test(test_time_format),
-        cmocka_unit_test(test_heap_search_lines),
+        cmocka_unit_test(test_dump_analysis),       cmocka_unit_test(test_dump_stats),
+        cmocka_unit_test(test_sysview_check),       cmocka_unit_test(test_verdicts_and_csv),
+        cmocka_unit_test(test_time_format),         cmocka_unit_test(test_heap_search_lines),
         cmocka_unit_test(test_sweep_table_and_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -196,7 +196,7 @@ static char *spool_trace(size_t *n_events)
         len += (size_t)snprintf(t + len, cap - len, "A %u 0x3fc%05x %u t\n", 10u * i, 16u * i, 1u + i % 500u);
     len += (size_t)snprintf(t + len, cap - len, "A 99999999999 0x123456789abc 2147483648\n"); /* gap, hi addr, big */
     len += (size_t)snprintf(t + len, cap - len, "F 99999999999 0x123456789abc\n");
-    len += (size_t)snprintf(t + len, cap - len, "A 5 0x10 0\n");                 /* back in time, size 0 */
+    len += (size_t)snprintf(t + len, cap - len, "A 5 0x10 0\n"); /* back in time, size 0 */
     len += (size_t)snprintf(t + len, cap - len, "A 6 0xffffffffffffffff 4294967295\n");
     len += (size_t)snprintf(t + len, cap - len, "F 18446744073709551 0x3fc00010\n");
     *n_events = n + 5;

@@ -26,7 +26,7 @@ static void test_perturbations(void **state)
     int seen_neg = 0, seen_pos = 0, seen_startup = 0;
     for (unsigned k = 1; k <= PS_SPREAD_MAX; k++) {
         ps_spread_run_t r = ps_spread_perturbation(&c, k), again = ps_spread_perturbation(&c, k);
-        assert_int_equal(r.region_delta, again.region_delta);        /* the same every time */
+        assert_int_equal(r.region_delta, again.region_delta); /* the same every time */
         assert_int_equal(r.startup_bytes, again.startup_bytes);
         assert_true(r.region_delta >= -512 && r.region_delta <= 512);
         assert_int_equal(r.region_delta % 4, 0);
@@ -44,14 +44,14 @@ static void test_sensitivity_rule(void **state)
     ps_spread_t s;
     memset(&s, 0, sizeof s);
     s.runs = 9;
-    assert_false(ps_spread_sensitive(&s));          /* no run fails */
+    assert_false(ps_spread_sensitive(&s)); /* no run fails */
     s.runs_failing = 3;
     s.failed_max = 2;
-    assert_true(ps_spread_sensitive(&s));           /* some hold, some fail */
+    assert_true(ps_spread_sensitive(&s)); /* some hold, some fail */
     s.runs_failing = 9;
     s.failed_min = 100;
     s.failed_max = 125;
-    assert_false(ps_spread_sensitive(&s));          /* within 1.25 x */
+    assert_false(ps_spread_sensitive(&s)); /* within 1.25 x */
     s.failed_max = 126;
     assert_true(ps_spread_sensitive(&s));
 }
@@ -59,7 +59,7 @@ static void test_sensitivity_rule(void **state)
 typedef struct {
     ps_event_t ev[1];
     ps_array_cursor_t cur;
-    int fail_at;    /* the source fails for this run (0: never) */
+    int fail_at; /* the source fails for this run (0: never) */
     unsigned done;
 } stream_t;
 

@@ -34,8 +34,8 @@ static void test_parse_default(void **state)
 static void test_default_is_the_librarys(void **state)
 {
     (void)state;
-#define X_TIER(size, count) {(size), (count)},
-    static const tp_tier_t library[] = {TP_CFG_DEFAULT_TIERS(X_TIER)};
+#define X_TIER(size, count) { (size), (count) },
+    static const tp_tier_t library[] = { TP_CFG_DEFAULT_TIERS(X_TIER) };
 #undef X_TIER
     tp_tier_t t[TP_CFG_MAX_TIERS];
     size_t n = 0;
@@ -82,7 +82,7 @@ static void test_parse_errors(void **state)
     expect_error("99999999999x1", "with 99999999999x1 the blocks (alignment included) reach 2^31 bytes");
     expect_error("999999999999x1", "not SIZExCOUNT");
     expect_error("2147483648x2", "reach 2^31 bytes or more");
-    expect_error("2147483647x1", NULL);          /* the largest pool the library accepts */
+    expect_error("2147483647x1", NULL);                             /* the largest pool the library accepts */
     expect_error("65x1,2147483520x1", "tier 2: with 2147483520x1"); /* alignment padding counts */
     expect_error("256x99999999999", "count 99999999999 is not within 1..65534");
     expect_error("4x1,8x1,12x1,16x1,20x1,24x1,28x1,32x1,36x1,40x1,44x1,48x1,52x1,56x1,60x1,64x1,68x1",

@@ -61,7 +61,8 @@ static void test_plain(void **state)
     (void)state;
     ps_trace_t t;
     parse_ok("# c\n\ntpev 1\nA 10 0x3fc80000 100 net\nF 25 3fc80000\n"
-             "A 30 0xFFFFFFFFFFFFFFFF 4294967295 net", &t);
+             "A 30 0xFFFFFFFFFFFFFFFF 4294967295 net",
+             &t);
     assert_int_equal(t.info.format, PS_FMT_PLAIN);
     assert_int_equal(t.info.plain_version, 1);
     assert_int_equal(t.n, 3);
@@ -80,13 +81,14 @@ static void test_plain(void **state)
 
     /* revision 2: quoted names; lines that are no events are skipped and counted */
     parse_ok("I (120) boot: starting\ntpev 2\nA 1 0x10 8 \"Tmr Svc\"\nX 2 0x10 5\nF 3 0x10 \"a\\\"b\\x0a\"\n"
-             "I (130) app: hello\ntpev 2\nF 4 0x20 IDLE\n", &t);
+             "I (130) app: hello\ntpev 2\nF 4 0x20 IDLE\n",
+             &t);
     assert_int_equal(t.info.plain_version, 2);
     assert_int_equal(t.n, 3);
     assert_string_equal(task(&t, 0), "Tmr Svc");
     assert_string_equal(task(&t, 1), "a\"b\n");
     assert_string_equal(task(&t, 2), "IDLE");
-    assert_int_equal(t.info.skipped, 3); /* two ESP_LOG lines and the X line */
+    assert_int_equal(t.info.skipped, 3);     /* two ESP_LOG lines and the X line */
     assert_int_equal(t.info.trace_lines, 2); /* both headers */
     ps_trace_free(&t);
 }
@@ -133,7 +135,8 @@ static void test_sysview_shapes(void **state)
              "[0.002400000] HEAP: Allocated 40 bytes @ 0x3ffb0000 from IRQ \"a\" on core 1\" on core 1 by: \n"
              "[0.002500000] FUNC: enter 0x400d1234 from task \"main\" on core 0 (called at 0x400d1200)\n"
              "[12.5] HEAP: Freed bytes @ 0x3ffaffe0 from task \"None\" on core 1 by: 0x40081eff:\n"
-             "Processing completed.\n", &t);
+             "Processing completed.\n",
+             &t);
     assert_int_equal(t.info.format, PS_FMT_SYSVIEW);
     assert_int_equal(t.n, 3);
     assert_int_equal(t.ev[0].t_ns, 2258425);
@@ -155,7 +158,8 @@ static void test_sysview_shapes(void **state)
              "??:?\n"
              "\n"
              "[0.002] HEAP: Freed bytes @ 0x3ffb68a0 from task \"main\" on core 0 by: \n"
-             "/Users/x/main.c:31 (discriminator 9)\n", &t);
+             "/Users/x/main.c:31 (discriminator 9)\n",
+             &t);
     assert_int_equal(t.n, 2);
     assert_int_equal(t.info.trace_lines, 5);
     assert_int_equal(t.info.skipped, 0);
@@ -249,7 +253,8 @@ static void test_sysview_report(void **state)
              "Found 8 leaked bytes in 2 blocks.\n"
              "=============== FUNCTION TRACE REPORT ===============\n"
              "Processed 1 function trace events.\n"
-             "app_main  0x400d1234  enter=1      exit=1       /x/main.c:10\n", &t);
+             "app_main  0x400d1234  enter=1      exit=1       /x/main.c:10\n",
+             &t);
     assert_int_equal(t.n, 3);
     assert_int_equal(t.info.report_seen, 1);
     assert_int_equal(t.info.report_events_seen, 1);
@@ -270,7 +275,8 @@ static void test_sysview_report(void **state)
              "  File \"sysviewtrace_proc.py\", line 120, in main\n"
              "=============== HEAP TRACE REPORT ===============\n"
              "Processed 2 heap events.\n"
-             "OK - Heap errors was not found.\n", &t);
+             "OK - Heap errors was not found.\n",
+             &t);
     assert_int_equal(t.info.report_leaks_seen, 1);
     assert_int_equal(t.info.report_leaked_blocks, 0);
     assert_non_null(strstr(t.info.tool_error, "Duplicate alloc"));
@@ -290,9 +296,11 @@ static void test_sysview_errors(void **state)
     expect_error("[1.0] HEAP: Freed bytes @ 0x10 from thread \"a\" on core 0 by:\n", 1, "from task");
     expect_error("[1.0] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1:zz\n", 1, "callers");
     expect_error("[1.0] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n"
-                 "[18446744073.709551616] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n", 2, "2^64");
+                 "[18446744073.709551616] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n",
+                 2, "2^64");
     expect_error("[1.0] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n"
-                 "[99999999999999999999] LOG: x\n", 2, "2^64");
+                 "[99999999999999999999] LOG: x\n",
+                 2, "2^64");
     /* the top of the range is fine */
     ps_trace_t t;
     parse_ok("[18446744073.709551615] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n", &t);
@@ -318,7 +326,8 @@ static void test_dump_generations(void **state)
              "36 bytes alive in trace (2/3 allocations)\n"
              "total allocations 5 total frees 2\n"
              "(NB: New entries were traced while dumping, so trace dump may have duplicate entries.)\n"
-             "(NB: Buffer has overflowed, so trace data is incomplete.)\n", &t);
+             "(NB: Buffer has overflowed, so trace data is incomplete.)\n",
+             &t);
     assert_int_equal(t.info.format, PS_FMT_DUMP);
     assert_int_equal(t.n, 3);
     assert_int_equal(t.ev[0].freed, 0);
@@ -354,7 +363,8 @@ static void test_dump_generations(void **state)
              "total allocations: 7\n"
              "total frees: 5\n"
              "(NB: Internal Buffer has overflowed, so trace data is incomplete.)\n"
-             "================================\n", &t);
+             "================================\n",
+             &t);
     assert_int_equal(t.n, 4);
     assert_int_equal(t.ev[0].freed + t.ev[1].freed + t.ev[2].freed + t.ev[3].freed, 3);
     assert_int_equal(t.ev[1].freed, 0);
@@ -377,7 +387,8 @@ static void test_dump_generations(void **state)
              "\n"
              "Error: heap trace linked list is corrupt. expected more records.\n"
              "====== Heap Trace Summary ======\n"
-             "================================\n", &t);
+             "================================\n",
+             &t);
     assert_int_equal(t.n, 2);
     assert_int_equal(t.ev[1].t_ns, 0);
     assert_int_equal(t.info.dumps, 2);
@@ -406,7 +417,8 @@ static void test_monitor_decorations(void **state)
              "[12:34:56]A 1 0x10 8 main\r\n"
              "[12:34:56.123] \x1b[0;33mF 2 0x10\x1b[0m\n"
              "2024-05-01 12:34:57 A 3 0x20 8\n"
-             "\x1b[1;31mE (13) x: \x1b(Boops\n", &t);
+             "\x1b[1;31mE (13) x: \x1b(Boops\n",
+             &t);
     assert_int_equal(t.n, 3);
     assert_string_equal(task(&t, 0), "main");
     assert_int_equal(t.info.cr_lines, 3);

@@ -96,8 +96,14 @@ static void test_stream_is_consistent(void **state)
             switch (e.task) {
             case PS_SRC_WS: assert_true(e.size >= 32 && e.size <= 4096); break;
             case PS_SRC_CMD: assert_true(e.size >= 8 && e.size <= 256); break;
-            case PS_SRC_PATTERN: assert_int_equal(e.size, 1024); patterns++; break;
-            case PS_SRC_TRICKLE: assert_true(e.size >= 16 && e.size <= 128); trickle += e.size; break;
+            case PS_SRC_PATTERN:
+                assert_int_equal(e.size, 1024);
+                patterns++;
+                break;
+            case PS_SRC_TRICKLE:
+                assert_true(e.size >= 16 && e.size <= 128);
+                trickle += e.size;
+                break;
             case PS_SRC_BURST: assert_true(e.size >= 1024 && e.size <= 4096); break;
             case PS_SRC_BACKGROUND: bg += e.size; break;
             case PS_SRC_WIFI:

@@ -47,9 +47,9 @@
 
 #include "led_app.h"
 
-#define LED_GPIO 48          /* the WS2812 data pin (the S3 DevKitC's on-board LED is on 48) */
+#define LED_GPIO 48 /* the WS2812 data pin (the S3 DevKitC's on-board LED is on 48) */
 #define LED_COUNT 60
-#define REFRESH_MS 10        /* the strip is refreshed at 100 Hz */
+#define REFRESH_MS 10 /* the strip is refreshed at 100 Hz */
 #define BASE "/spiffs"
 #define HEALTH_MAX 6144
 
@@ -109,8 +109,7 @@ static tp_err_t f_write(void *ctx, const char *name, const void *data, size_t le
 {
     (void)ctx;
     char path[64], tmp[68];
-    if (path_of(name, path, sizeof path) != 0 ||
-        snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+    if (path_of(name, path, sizeof path) != 0 || snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
         return TP_ERR_INVALID_ARG;
     }
     FILE *f = fopen(tmp, "wb");
@@ -150,8 +149,7 @@ static tp_err_t f_at(void *ctx, uint32_t index, char *name, size_t size)
     const struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         const size_t len = strlen(e->d_name);
-        if (len <= 5 || strcmp(e->d_name + len - 5, ".ledp") != 0 ||
-            !led_pattern_name_ok(e->d_name, len - 5)) {
+        if (len <= 5 || strcmp(e->d_name + len - 5, ".ledp") != 0 || !led_pattern_name_ok(e->d_name, len - 5)) {
             continue;
         }
         if (k++ == index) {
@@ -167,7 +165,7 @@ static tp_err_t f_at(void *ctx, uint32_t index, char *name, size_t size)
     return err;
 }
 
-static const led_platform_t platform = {f_size, f_read, f_write, f_remove, f_at, NULL, NULL};
+static const led_platform_t platform = { f_size, f_read, f_write, f_remove, f_at, NULL, NULL };
 
 /* ---- HTTP and WebSocket ---- */
 
@@ -178,9 +176,8 @@ static void conn_gone(void *ctx)
 
 static esp_err_t send_close(httpd_req_t *req, uint16_t code)
 {
-    uint8_t payload[2] = {(uint8_t)(code >> 8), (uint8_t)code};
-    httpd_ws_frame_t frame = {.final = true, .type = HTTPD_WS_TYPE_CLOSE, .payload = payload,
-                              .len = sizeof payload};
+    uint8_t payload[2] = { (uint8_t)(code >> 8), (uint8_t)code };
+    httpd_ws_frame_t frame = { .final = true, .type = HTTPD_WS_TYPE_CLOSE, .payload = payload, .len = sizeof payload };
     (void)httpd_ws_send_frame(req, &frame);
     return ESP_FAIL; /* the server closes the session */
 }
@@ -211,23 +208,23 @@ static esp_err_t ws_handler(httpd_req_t *req)
     led_rx_t r;
     if (frame.len > sizeof rx_buf) {
         /* longer than any message we accept: refused before reading a byte of it */
-        r = led_app_conn_rx(&app, conn, binary, NULL, 0, frame.len, first, 0, reply, sizeof reply,
-                            &reply_len, &code);
+        r = led_app_conn_rx(&app, conn, binary, NULL, 0, frame.len, first, 0, reply, sizeof reply, &reply_len, &code);
     } else {
         frame.payload = rx_buf;
         err = frame.len > 0 ? httpd_ws_recv_frame(req, &frame, sizeof rx_buf) : ESP_OK;
         if (err != ESP_OK) {
             return ESP_FAIL;
         }
-        r = led_app_conn_rx(&app, conn, binary, rx_buf, frame.len, 0, first, frame.final, reply,
-                            sizeof reply, &reply_len, &code);
+        r = led_app_conn_rx(&app, conn, binary, rx_buf, frame.len, 0, first, frame.final, reply, sizeof reply,
+                            &reply_len, &code);
     }
     if (r == LED_RX_CLOSE) {
         return send_close(req, code);
     }
     if (r == LED_RX_REPLY) {
-        httpd_ws_frame_t out = {.final = true, .type = HTTPD_WS_TYPE_TEXT,
-                                .payload = (uint8_t *)reply, .len = reply_len};
+        httpd_ws_frame_t out = {
+            .final = true, .type = HTTPD_WS_TYPE_TEXT, .payload = (uint8_t *)reply, .len = reply_len
+        };
         return httpd_ws_send_frame(req, &out);
     }
     return ESP_OK;
@@ -333,19 +330,19 @@ void app_main(void)
         err = nvs_flash_init();
     }
     ESP_ERROR_CHECK(err);
-    const esp_vfs_spiffs_conf_t fs = {.base_path = BASE, .partition_label = NULL, .max_files = 4,
-                                      .format_if_mount_failed = true};
+    const esp_vfs_spiffs_conf_t fs = {
+        .base_path = BASE, .partition_label = NULL, .max_files = 4, .format_if_mount_failed = true
+    };
     ESP_ERROR_CHECK(esp_vfs_spiffs_register(&fs));
 
     /* The two DMA buffers, once, in DMA-capable internal RAM (the seed's rule). */
     const size_t dma_size = TP_DMA_STORAGE_BYTES(2, LED_DMA_BYTES(LED_COUNT), 0);
-    void *dma = heap_caps_aligned_alloc(TP_CFG_DMA_ALIGN, dma_size,
-                                        MALLOC_CAP_DMA | MALLOC_CAP_INTERNAL);
+    void *dma = heap_caps_aligned_alloc(TP_CFG_DMA_ALIGN, dma_size, MALLOC_CAP_DMA | MALLOC_CAP_INTERNAL);
     if (dma == NULL) {
         ESP_LOGE(TAG, "no DMA-capable memory for the LED buffers");
         return;
     }
-    const led_app_config_t cfg = {LED_COUNT, 128, dma, dma_size, &platform};
+    const led_app_config_t cfg = { LED_COUNT, 128, dma, dma_size, &platform };
     if (led_app_init(&app, &cfg) != TP_OK || led_app_start(&app) != TP_OK) {
         ESP_LOGE(TAG, "application start failed");
         return;
@@ -362,10 +359,11 @@ void app_main(void)
     hc.lru_purge_enable = true;
     hc.stack_size = 8192;
     ESP_ERROR_CHECK(httpd_start(&server, &hc));
-    const httpd_uri_t ws = {.uri = "/ws", .method = HTTP_GET, .handler = ws_handler,
-                            .user_ctx = NULL, .is_websocket = true};
-    const httpd_uri_t h = {.uri = "/health", .method = HTTP_GET, .handler = health_handler};
-    const httpd_uri_t p = {.uri = "/", .method = HTTP_GET, .handler = page_handler};
+    const httpd_uri_t ws = {
+        .uri = "/ws", .method = HTTP_GET, .handler = ws_handler, .user_ctx = NULL, .is_websocket = true
+    };
+    const httpd_uri_t h = { .uri = "/health", .method = HTTP_GET, .handler = health_handler };
+    const httpd_uri_t p = { .uri = "/", .method = HTTP_GET, .handler = page_handler };
     ESP_ERROR_CHECK(httpd_register_uri_handler(server, &ws));
     ESP_ERROR_CHECK(httpd_register_uri_handler(server, &h));
     ESP_ERROR_CHECK(httpd_register_uri_handler(server, &p));
