@@ -455,12 +455,13 @@ void ps_report_plan(FILE *f, const ps_plan_t *p, const ps_plan_cfg_t *cfg, uint3
     char rel[16];
     fprintf(f,
             "  heap model peak need: %" PRIu64 " B (the live requests' footprints at their peak: "
-            "4-byte header, the block as ESP-IDF %s rounds it%s; %" PRIu64 " B requested, %" PRIu64
+            "4-byte header, the block as ESP-IDF %s rounds it%s in the first region malloc() tries, "
+            "of %u B; %" PRIu64 " B requested, %" PRIu64
             " blocks); the heap needs more than this in practice (fragmentation, each region's heap_t and "
-            "TLSF control structure), the simulated region is %u B\n",
+            "TLSF control structure)\n",
             p->peak_heap_need, ps_idf_format(cfg->heap.idf, rel, sizeof rel),
-            cfg->heap.poison != PS_POISON_NONE ? ", poisoning" : "", p->peak_live_bytes, p->peak_live_count,
-            heap_arena);
+            cfg->heap.poison != PS_POISON_NONE ? ", poisoning" : "", heap_arena, p->peak_live_bytes,
+            p->peak_live_count);
     fprintf(f, "  candidates: %u block sizes (%s)\n", p->n_candidates,
             p->sizes_per_octave ? "request sizes merged into geometric buckets" : "every distinct request size");
     if (p->unknown_frees)

@@ -132,7 +132,9 @@ int ps_tiers_write_header(FILE *f, const tp_tier_t *tiers, size_t n, const char 
             " * Storage: %zu bytes (tp_pool_storage_size). Use it with -DTP_USER_CONFIG and a\n"
             " * tp_user_config.h that includes this file, or include it before tierpool.h. */\n",
             tp_pool_storage_size(tiers, n));
-    fprintf(f, "#ifndef POOLSIM_TIERS_H\n#define POOLSIM_TIERS_H\n\n");
+    /* Generated text: a project's formatter must not rewrite it, or the file
+     * would no longer be what poolsim gives (plans are compared verbatim). */
+    fprintf(f, "/* clang-format off */\n#ifndef POOLSIM_TIERS_H\n#define POOLSIM_TIERS_H\n\n");
     fprintf(f, "#ifndef TP_CFG_DEFAULT_TIERS\n#define TP_CFG_DEFAULT_TIERS(X)");
     for (size_t i = 0; i < n; i++)
         fprintf(f, " \\\n    X(%u, %u)", tiers[i].block_size, tiers[i].block_count);
@@ -144,6 +146,6 @@ int ps_tiers_write_header(FILE *f, const tp_tier_t *tiers, size_t n, const char 
     fprintf(f, "static const tp_tier_t poolsim_tiers[POOLSIM_TIER_COUNT] = {\n");
     for (size_t i = 0; i < n; i++)
         fprintf(f, "    { %uu, %uu },\n", tiers[i].block_size, tiers[i].block_count);
-    fprintf(f, "};\n#endif\n");
+    fprintf(f, "};\n#endif\n/* clang-format on */\n");
     return ferror(f) ? -1 : 0;
 }

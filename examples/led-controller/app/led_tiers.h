@@ -2,11 +2,13 @@
  * --tiers 4096x40
  * Storage: 163920 bytes (tp_pool_storage_size). Use it with -DTP_USER_CONFIG and a
  * tp_user_config.h that includes this file, or include it before tierpool.h. */
+/* clang-format off */
 #ifndef POOLSIM_TIERS_H
 #define POOLSIM_TIERS_H
 
 #ifndef TP_CFG_DEFAULT_TIERS
-#define TP_CFG_DEFAULT_TIERS(X) X(4096, 40)
+#define TP_CFG_DEFAULT_TIERS(X) \
+    X(4096, 40)
 #endif
 
 #define POOLSIM_TIER_COUNT 1
@@ -20,3 +22,4 @@ static const tp_tier_t poolsim_tiers[POOLSIM_TIER_COUNT] = {
     { 4096u, 40u },
 };
 #endif
+/* clang-format on */
