@@ -81,7 +81,11 @@ int ps__sysview_starts(const char *line, size_t len)
 {
     ps_cur_t k = { line, line + len };
     uint64_t ns;
-    if (bracket_time(&k, &ns) != 0) {
+    const int t = bracket_time(&k, &ns);
+    if (t < 0) {
+        return 1; /* a record whose time is out of range: the format's reader says so */
+    }
+    if (t > 0) {
         return ps_eat(&k, "HEAP: ") || ps_eat(&k, "LOG: ") || ps_eat(&k, "FUNC: ");
     }
     k.p = line;

@@ -301,6 +301,8 @@ static void test_sysview_errors(void **state)
     expect_error("[1.0] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n"
                  "[99999999999999999999] LOG: x\n",
                  2, "2^64");
+    /* out of range on the first record: the same error, not "no trace found" */
+    expect_error("[18446744073.709551616] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n", 1, "2^64");
     /* the top of the range is fine */
     ps_trace_t t;
     parse_ok("[18446744073.709551615] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n", &t);
