@@ -29,6 +29,7 @@
  *        on stderr later), "[ERROR] ..." and a Python traceback.
  * Events are the heap events before the first report; nothing after it is one.
  */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "ps_trace_internal.h"
@@ -316,6 +317,7 @@ static int other_line(ps_reader_t *r, const char *line, size_t len)
     if (parse_count(&k, "Processed ", &a, " heap events.")) {
         in->report_events_seen = 1;
         in->report_events = a;
+        sv->report_events_line = r->in.line;
     } else if (ps_eat(&k, "Found ") && ps_parse_u64(&k, &a) && ps_eat(&k, " leaked bytes in ") &&
                ps_parse_u64(&k, &b) && ps_eat(&k, " blocks.")) {
         in->report_leaks_seen = 1;
@@ -386,4 +388,16 @@ int ps__sysview_line(ps_reader_t *r, const char *line, size_t len)
 void ps__sysview_finish(ps_reader_t *r)
 {
     resolve_pending(r);
+    const ps_trace_info_t *in = &r->info;
+    if (in->events == 0u && in->report_events_seen && in->report_events > 0u) {
+        /* Without -p (or -d) the tool prints its report only: the allocations
+         * it lists are the ones still alive at the end, not a stream. */
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "the HEAP TRACE REPORT counts %" PRIu64 " heap events but none is printed before it: "
+                 "sysviewtrace_proc.py prints them only with -p; run it again with -p",
+                 in->report_events);
+        (void)ps__fail(r, msg);
+        r->err.line = r->sv.report_events_line;
+    }
 }

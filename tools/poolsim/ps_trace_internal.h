@@ -83,6 +83,7 @@ typedef struct {
     ps_event_t pending_ev;
     int have_last; /* the last event taken from an EVENT line, for -d -p duplicates */
     ps_event_t last_ev;
+    uint64_t report_events_line; /* the line of "Processed N heap events." */
 } ps_sysview_state_t;
 
 typedef struct {

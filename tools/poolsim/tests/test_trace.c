@@ -303,6 +303,22 @@ static void test_sysview_errors(void **state)
                  2, "2^64");
     /* out of range on the first record: the same error, not "no trace found" */
     expect_error("[18446744073.709551616] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n", 1, "2^64");
+    /* sysviewtrace_proc.py without -p prints its report only: the allocations it
+     * lists are the survivors, not a stream to replay */
+    expect_error("Processed 40 events\n"
+                 "=============== HEAP TRACE REPORT ===============\n"
+                 "Processed 3 heap events.\n"
+                 "[1.0] HEAP: Allocated 2 bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n"
+                 "Found 2 leaked bytes in 1 blocks.\n",
+                 3, "only with -p");
+    /* a report of nothing is no error: there was nothing to print */
+    ps_trace_t empty;
+    parse_ok("=============== HEAP TRACE REPORT ===============\n"
+             "Processed 0 heap events.\n"
+             "OK - Heap errors was not found.\n",
+             &empty);
+    assert_int_equal(empty.n, 0);
+    ps_trace_free(&empty);
     /* the top of the range is fine */
     ps_trace_t t;
     parse_ok("[18446744073.709551615] HEAP: Freed bytes @ 0x10 from task \"a\" on core 0 by: 0x1\n", &t);
