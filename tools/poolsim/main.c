@@ -818,6 +818,11 @@ static int cmd_replay(opts_t *op)
     int spread_rc = 0;
     if (rc) {
         run_error("replay", &cur, op->trace, err);
+    } else if (res.allocs == 0) {
+        /* "HOLDS: 0 of 0 allocations failed" would be a verdict about nothing */
+        fprintf(stderr, "poolsim replay: %s holds no allocation to replay (%" PRIu64 " events read)\n", op->trace,
+                ps_reader_info(r)->events);
+        rc = 1;
     } else {
         spread_src_t ctx = { op, &src, NULL };
         spread_rc = maybe_spread(op, &res, &ctx, &spread);

@@ -109,6 +109,13 @@ if(NOT r_rc EQUAL 0 OR NOT r_out MATCHES "HOLDS")
     fail("timestamp just below 2^64 ns: exit ${r_rc}\nstdout: ${r_out}\nstderr: ${r_err}")
 endif()
 
+# A trace with no allocation gets no verdict ("HOLDS: 0 of 0 allocations failed"), and no CSV.
+file(WRITE ${d}/none.tpev "tpev 2\n# nothing recorded\nF 10 0x3ffb0000\n")
+run(r replay ${d}/none.tpev --csv ${d}/none.csv)
+if(NOT r_rc EQUAL 1 OR NOT r_err MATCHES "no allocation" OR r_out MATCHES "verdict" OR EXISTS ${d}/none.csv)
+    fail("a trace without allocations: exit ${r_rc}\nstdout: ${r_out}\nstderr: ${r_err}")
+endif()
+
 list(LENGTH failures n_failed)
 if(n_failed GREATER 0)
     message(FATAL_ERROR "${n_failed} honest-output checks failed")
