@@ -298,9 +298,17 @@ int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_
         return 0;
     if (in->sysview_from_dump_events)
         fprintf(f, "trace: the events were read from the EVENT lines of sysviewtrace_proc.py -d (no -p)\n");
-    if (in->tool_error[0])
+    if (in->tool_error[0]) {
         fprintf(f, "trace: WARNING: sysviewtrace_proc.py reported an error; its output may end early: %s\n",
                 in->tool_error);
+        /* The tool stops at an allocation of a block it holds as live: the free
+         * before it is missing, most often because a dual-core capture was
+         * given with one core's file only. */
+        if (strstr(in->tool_error, "Duplicate alloc") != NULL)
+            fprintf(f, "trace: a free is missing before that allocation, and the tool stopped there: on a "
+                       "dual-core chip give sysviewtrace_proc.py every core's file (heap_log0.svdat "
+                       "heap_log1.svdat)\n");
+    }
     if (!in->report_seen && !in->report_events_seen && !in->report_leaks_seen) {
         fprintf(f, "trace: no HEAP TRACE REPORT in the input: nothing to check the replay against\n");
         return 0;

@@ -142,6 +142,14 @@ static void test_sysview_check(void **state)
     out = slurp(f);
     assert_non_null(strstr(out, "117 were read before it: DISAGREE"));
     assert_non_null(strstr(out, "WARNING: 2 of the trace's own figures disagree"));
+    assert_null(strstr(out, "every core's file"));
+    /* the tool stopped at a duplicate allocation: say what usually causes it */
+    snprintf(in.tool_error, sizeof in.tool_error, "[ERROR] Failed to process trace (Duplicate alloc @ 0x3ffb8010!");
+    f = tmpfile();
+    (void)ps_report_sysview_check(f, &in, &res);
+    out = slurp(f);
+    assert_non_null(strstr(out, "its output may end early: [ERROR] Failed to process trace (Duplicate alloc"));
+    assert_non_null(strstr(out, "every core's file"));
 }
 
 static void test_verdicts_and_csv(void **state)
