@@ -52,13 +52,19 @@ static rtype_t type_of(const char *label)
     return T_UNKNOWN;
 }
 
+/* Internal RAM of an ESP32 (and ESP32-S2) as the data bus sees it
+ * (components/soc/esp32/include/soc/soc.h: SOC_RTC_DRAM_LOW 0x3FF80000 ..
+ * SOC_DRAM_HIGH 0x40000000). No ESP32-S3 heap region lies there. */
+#define ESP32_RAM_LOW 0x3FF80000u
+#define ESP32_RAM_HIGH 0x40000000u
+
 /*
  * The first priority at which heap_caps_aligned_alloc_base tries a region of
  * this type for MALLOC_CAP_DEFAULT | MALLOC_CAP_INTERNAL: the first column of
  * soc_memory_types[type].caps holding either capability, provided the three
  * columns together hold both.
  */
-int ps_region_malloc_priority(const char *type, ps_idf_version_t idf)
+int ps_region_malloc_priority(const char *type, uint32_t addr, ps_idf_version_t idf)
 {
     ps_idf_heap_t rel;
     if (!type || ps_idf_heap(idf, &rel) != 0)
@@ -70,6 +76,19 @@ int ps_region_malloc_priority(const char *type, ps_idf_version_t idf)
         return 0;
     if (t == T_IRAM || t == T_SPIRAM)
         return -1; /* IRAM: no MALLOC_CAP_DEFAULT; SPIRAM: no MALLOC_CAP_INTERNAL */
+    if (addr >= ESP32_RAM_LOW && addr < ESP32_RAM_HIGH) {
+        /* A region of an ESP32's boot log. Its table (components/heap/port/
+         * esp32/memory_layout.c) is the same in every release from 5.0: DRAM
+         * has 8BIT|DEFAULT at priority 0, D/IRAM and RTCRAM have DEFAULT at
+         * priority 1. (The ESP32-S2's is the same up to 5.1; from 5.2 it
+         * names its RAM "RAM", at priority 0, and RTCRAM comes after it.) */
+        switch (t) {
+        case T_DRAM: return 0;
+        case T_DIRAM: return strcmp(type, "RAM") == 0 ? 0 : 1; /* "RAM": the S2's, from 5.2 */
+        case T_RTCRAM: return 1;
+        default: return -2;
+        }
+    }
     if (rel.layout == PS_LAYOUT_S3_V50) {
         /* 5.0-5.1: DRAM, STACK/DRAM, STACK/DIRAM, NON_DMA_DRAM have 8BIT|DEFAULT
          * at priority 0; D/IRAM and RTCRAM have DEFAULT at priority 1. */
@@ -168,7 +187,7 @@ int ps_caps_malloc_regions(const ps_region_t *in, size_t n, ps_idf_version_t idf
     if (left_len)
         left_out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        int prio = ps_region_malloc_priority(in[i].type, idf);
+        int prio = ps_region_malloc_priority(in[i].type, in[i].addr, idf);
         if (prio == -2) {
             snprintf(err, err_len, "region %zu (%u B): type '%s' is not one of ESP-IDF %s's ESP32-S3 region types", i,
                      in[i].len, in[i].type, v);
@@ -251,7 +270,7 @@ int ps_caps_validate(const ps_caps_opts_t *o, char *err, size_t len)
                      i, v, r->len, PS_HEAP_MAX_ARENA);
             return -1;
         }
-        int prio = ps_region_malloc_priority(r->type, o->idf);
+        int prio = ps_region_malloc_priority(r->type, r->addr, o->idf);
         if (prio == -1) {
             snprintf(err, len, "region %zu: malloc() never uses %s regions (leave them out)", i, r->type);
             return -1;
@@ -321,7 +340,8 @@ size_t ps_caps_order(const ps_caps_opts_t *opts, size_t order[PS_CAPS_MAX_REGION
     size_t n_order = 0;
     for (int prio = 0; prio < 3; prio++)
         for (size_t j = 0; j < n_list; j++)
-            if (ps_region_malloc_priority(opts->regions[addr_order[list[j]]].type, opts->idf) == prio)
+            if (ps_region_malloc_priority(opts->regions[addr_order[list[j]]].type,
+                                          opts->regions[addr_order[list[j]]].addr, opts->idf) == prio)
                 order[n_order++] = list[j];
     return n_order;
 }

@@ -17,7 +17,7 @@
  * A region's priority comes from its type, the label the boot log prints
  * (heap_init: At ADDR len LEN (N KiB): TYPE), looked up in the ESP32-S3
  * memory layout table of the chosen release (components/heap/port/esp32s3/
- * memory_layout.c). IRAM and SPIRAM regions never serve malloc() there (no
+ * memory_layout.c), or in the ESP32's for a region at an ESP32's addresses. IRAM and SPIRAM regions never serve malloc() there (no
  * MALLOC_CAP_DEFAULT, no MALLOC_CAP_INTERNAL): ps_region_malloc_priority
  * says so and ps_caps_init refuses them, so callers leave them out.
  *
@@ -64,8 +64,11 @@ typedef struct ps_caps ps_caps_t;
 
 /* The malloc() priority (0, 1, 2) of a region type label in a release's
  * ESP32-S3 table; -1 when malloc() never uses that type (IRAM, SPIRAM); -2
- * for a label the table does not know (unknown release: -2 too). */
-int ps_region_malloc_priority(const char *type, ps_idf_version_t idf);
+ * for a label the table does not know (unknown release: -2 too). A region
+ * at an ESP32's internal RAM addresses (0x3FF80000..0x3FFFFFFF, from its
+ * boot log) is looked up in the ESP32's table instead: DRAM first, then
+ * D/IRAM and RTCRAM, in every release. addr 0: no address (the S3 table). */
+int ps_region_malloc_priority(const char *type, uint32_t addr, ps_idf_version_t idf);
 
 /*
  * poolsim's default heap: the regions of a real ESP32-S3 boot log,

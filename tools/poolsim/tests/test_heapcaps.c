@@ -86,6 +86,40 @@ static void test_try_order_by_release(void **state)
     expect_order("latest", v55);
 }
 
+/* An ESP32's boot log, tests/data/esp-idf/boot-esp32-doc.txt (IRAM left out):
+ * its table puts DRAM before D/IRAM in every release, where the ESP32-S3's
+ * puts "RAM" (D/IRAM) first from 5.2. */
+static void test_esp32_regions(void **state)
+{
+    (void)state;
+    static const char *const releases[] = { "5.0", "5.1", "5.3", "5.4.4", "5.5", "latest" };
+    for (size_t i = 0; i < sizeof releases / sizeof releases[0]; i++) {
+        ps_caps_opts_t o;
+        memset(&o, 0, sizeof o);
+        add(&o, 0x3FFAE6E0u, 0x1920u, "DRAM");
+        add(&o, 0x3FFB2EC8u, 0x2D138u, "DRAM");
+        add(&o, 0x3FFE0440u, 0x3AE0u, "D/IRAM");
+        add(&o, 0x3FFE4350u, 0x1BCB0u, "D/IRAM");
+        o.idf = ver(releases[i]);
+        ps_caps_t *c = make(&o);
+        size_t order[PS_CAPS_MAX_REGIONS];
+        assert_int_equal(ps_caps_try_order(c, order), 4);
+        if (order[0] > 1 || order[1] > 1)
+            fail_msg("%s: the ESP32's D/IRAM region %zu is tried before its DRAM", releases[i],
+                     order[0] > 1 ? order[0] : order[1]);
+        int region;
+        assert_non_null(ps_caps_alloc(c, 64, &region));
+        assert_true(region == 0 || region == 1);
+    }
+    ps_idf_version_t v53 = ver("5.3");
+    assert_int_equal(ps_region_malloc_priority("DRAM", 0x3FFB2EC8u, v53), 0);
+    assert_int_equal(ps_region_malloc_priority("D/IRAM", 0x3FFE4350u, v53), 1);
+    assert_int_equal(ps_region_malloc_priority("RTCRAM", 0x3FF80000u, v53), 1);
+    assert_int_equal(ps_region_malloc_priority("RAM", 0x3FFB8000u, v53), 0); /* an ESP32-S2 from 5.2 */
+    assert_int_equal(ps_region_malloc_priority("STACK/DRAM", 0x3FFB8000u, v53), -2);
+    assert_int_equal(ps_region_malloc_priority("IRAM", 0x3FFE0000u, v53), -1);
+}
+
 static void test_equal_lengths_higher_address_first(void **state)
 {
     (void)state;
@@ -115,21 +149,21 @@ static void test_priorities(void **state)
 {
     (void)state;
     ps_idf_version_t v50 = ver("5.0"), v53 = ver("5.3");
-    assert_int_equal(ps_region_malloc_priority("DRAM", v50), 0);
-    assert_int_equal(ps_region_malloc_priority("D/IRAM", v50), 1);
-    assert_int_equal(ps_region_malloc_priority("RTCRAM", v50), 1);
-    assert_int_equal(ps_region_malloc_priority("NON_DMA_DRAM", v50), 0);
-    assert_int_equal(ps_region_malloc_priority("RAM", v53), 0);
-    assert_int_equal(ps_region_malloc_priority("D/IRAM", v53), 0);
-    assert_int_equal(ps_region_malloc_priority("DRAM", v53), 1);
-    assert_int_equal(ps_region_malloc_priority("RTCRAM", v53), 2);
-    assert_int_equal(ps_region_malloc_priority("", v53), 0);
-    assert_int_equal(ps_region_malloc_priority("IRAM", v53), -1);
-    assert_int_equal(ps_region_malloc_priority("SPIRAM", v50), -1);
-    assert_int_equal(ps_region_malloc_priority("SPM", v53), -2);
-    assert_int_equal(ps_region_malloc_priority("NON_DMA_DRAM", v53), -2);
-    assert_int_equal(ps_region_malloc_priority("DRAM", ver("4.4")), -2);
-    assert_int_equal(ps_region_malloc_priority(NULL, v53), -2);
+    assert_int_equal(ps_region_malloc_priority("DRAM", 0, v50), 0);
+    assert_int_equal(ps_region_malloc_priority("D/IRAM", 0, v50), 1);
+    assert_int_equal(ps_region_malloc_priority("RTCRAM", 0, v50), 1);
+    assert_int_equal(ps_region_malloc_priority("NON_DMA_DRAM", 0, v50), 0);
+    assert_int_equal(ps_region_malloc_priority("RAM", 0, v53), 0);
+    assert_int_equal(ps_region_malloc_priority("D/IRAM", 0, v53), 0);
+    assert_int_equal(ps_region_malloc_priority("DRAM", 0, v53), 1);
+    assert_int_equal(ps_region_malloc_priority("RTCRAM", 0, v53), 2);
+    assert_int_equal(ps_region_malloc_priority("", 0, v53), 0);
+    assert_int_equal(ps_region_malloc_priority("IRAM", 0, v53), -1);
+    assert_int_equal(ps_region_malloc_priority("SPIRAM", 0, v50), -1);
+    assert_int_equal(ps_region_malloc_priority("SPM", 0, v53), -2);
+    assert_int_equal(ps_region_malloc_priority("NON_DMA_DRAM", 0, v53), -2);
+    assert_int_equal(ps_region_malloc_priority("DRAM", 0, ver("4.4")), -2);
+    assert_int_equal(ps_region_malloc_priority(NULL, 0, v53), -2);
 }
 
 static void test_refused(void **state)
@@ -259,9 +293,13 @@ static void test_heap_size_max(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_try_order_by_release), cmocka_unit_test(test_equal_lengths_higher_address_first),
-        cmocka_unit_test(test_priorities),           cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_sums_and_spill),       cmocka_unit_test(test_heap_size_max),
+        cmocka_unit_test(test_try_order_by_release),
+        cmocka_unit_test(test_esp32_regions),
+        cmocka_unit_test(test_equal_lengths_higher_address_first),
+        cmocka_unit_test(test_priorities),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_sums_and_spill),
+        cmocka_unit_test(test_heap_size_max),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
