@@ -2,6 +2,8 @@
 # tierpool consumed as a library, the ways users consume it. Each way builds the
 # small project in tests/consumer/ (a C program using a pool, the default pool,
 # the statistics and the port's tp_sys.h) and runs it:
+#   0. tierpool itself as the top-level project without cmocka: configuring with
+#      the tests on fails with a plain message, -DTP_BUILD_TESTS=OFF builds
 #   1. add_subdirectory(<checkout>)             on a machine without cmocka;
 #      also with TP_PORT=none and the project's own port (tests/consumer/my_port.c)
 #   2. FetchContent from a tarball of the checkout, on a machine without cmocka
@@ -47,6 +49,17 @@ if [ "${1:-}" = "--without-cmocka" ]; then
         echo "cmocka.h still compiles"; exit 1
     fi
     echo "cmocka hidden: no cmocka file under /usr, #include <cmocka.h> does not compile"
+    echo "== 0. tierpool as the top-level project without cmocka: a plain error, and -DTP_BUILD_TESTS=OFF builds"
+    if cmake -S "$root" -B "$work/top" >"$work/top.log" 2>&1; then
+        echo "configured with the tests on and no cmocka?"; exit 1
+    fi
+    grep -q "cmocka was not found" "$work/top.log" && grep -q -- "-DTP_BUILD_TESTS=OFF" "$work/top.log" ||
+        { cat "$work/top.log"; echo "no plain word about cmocka"; exit 1; }
+    rm -rf "$work/top"
+    cmake -S "$root" -B "$work/top" -DTP_BUILD_TESTS=OFF >"$work/top.log" 2>&1 || { cat "$work/top.log"; exit 1; }
+    cmake --build "$work/top" -j2 --target tierpool tierpool_st >>"$work/top.log" 2>&1 ||
+        { tail -30 "$work/top.log"; exit 1; }
+    echo "top-level without cmocka: the error names libcmocka-dev and -DTP_BUILD_TESTS=OFF; with it, the library builds"
     echo "== 1. add_subdirectory (no cmocka)"
     build_and_run "$work/subdir" -DTP_CONSUME=subdirectory -DTIERPOOL_DIR="$root"
     echo "== 1b. add_subdirectory with TP_PORT=none and the project's own port (no cmocka)"
