@@ -33,7 +33,9 @@ step() { echo; echo "=================== $* ($(date +%T))"; }
 
 configure_build() {
     local dir=$1; shift
-    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+    # TP_REQUIRE_ALL_TESTS: a test whose package is missing fails the configure
+    # instead of silently leaving the suite.
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTP_REQUIRE_ALL_TESTS=ON "$@" >/dev/null
     cmake --build "$dir" -j"$jobs"
 }
 
