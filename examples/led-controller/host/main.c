@@ -15,7 +15,8 @@
  *   WS2812 bits, and signals the end of the transfer as the SPI DMA-done
  *   interrupt would (the thread is marked as in an ISR for that call).
  * - SIGINT / SIGTERM: stop, release everything, check that the pool and the
- *   network library's heap are back to empty, exit 0 (1 if anything leaked).
+ *   network library's heap are back to empty, exit 0 (1 if anything leaked, or
+ *   if the --trace file could not be written completely).
  *
  * The application's own code never allocates from the process heap after
  * start-up: every call to malloc/calloc/realloc from this program's objects
@@ -102,10 +103,13 @@ static uint32_t g_strip_transfers, g_strip_bad;
 static tp_track_t g_track;
 static tp_track_entry_t g_track_table[TRACK_ENTRIES];
 static FILE *g_trace;
+static atomic_int g_trace_short; /* a write of the trace failed: the trace is incomplete */
 
 static void trace_sink(const char *text, size_t len, void *user)
 {
-    (void)fwrite(text, 1, len, (FILE *)user);
+    if (fwrite(text, 1, len, (FILE *)user) != len) {
+        atomic_store(&g_trace_short, 1);
+    }
 }
 
 /* ---- helpers ---- */
@@ -540,9 +544,15 @@ int main(int argc, char **argv)
     lws_context_destroy(g_ctx);
     const uint32_t allocs_after_start = atomic_load(&g_heap_allocs_after_start);
     led_app_stop(&g_app);
+    int trace_incomplete = 0;
     if (trace != NULL) {
         (void)tp_track_detach(&g_track);
-        fclose(g_trace);
+        /* a trace that could not be written whole is no trace to plan from */
+        const int write_error = atomic_load(&g_trace_short) || ferror(g_trace);
+        trace_incomplete = fclose(g_trace) != 0 || write_error;
+        if (trace_incomplete) {
+            fprintf(stderr, "led-controller: the trace %s could not be written completely\n", trace);
+        }
     }
     tp_pool_stats_t ps;
     (void)tp_pool_get_stats(&g_app.pool, &ps);
@@ -565,5 +575,5 @@ int main(int argc, char **argv)
     if (led_sys_reboot_requested()) {
         return 3;
     }
-    return leaked ? 1 : 0;
+    return leaked || trace_incomplete ? 1 : 0;
 }

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""The server's --trace FILE (the recording poolsim plans from) is complete, or
+the server says it is not.
+
+    trace_test.py SERVER_BINARY PATTERNS_DIR WORK_DIR
+
+1. --trace WORK_DIR/ok.tpev: after a command and SIGTERM the server exits 0
+   and the file is a trace (its header, then one A line per pattern loaded).
+2. --trace /dev/full (every write fails with ENOSPC): the server must not exit
+   0 as if the trace were there; it exits 1 and says the trace is incomplete.
+"""
+import asyncio
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import websockets
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def run(server, pdir, trace):
+    proc = subprocess.Popen([server, "--port", "0", "--patterns", str(pdir), "--trace", trace],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        check(line.startswith("listening on 127.0.0.1:"), f"server did not start: {line!r}")
+        port = int(line.strip().rsplit(":", 1)[1])
+
+        async def talk():
+            async with websockets.connect(f"ws://127.0.0.1:{port}/ws") as ws:
+                await ws.send("status")
+                await asyncio.wait_for(ws.recv(), 20)
+
+        asyncio.run(talk())
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    return proc.returncode, out, err
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        return 2
+    server, patterns, work = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    shutil.rmtree(work, ignore_errors=True)
+    pdir = work / "patterns"
+    pdir.mkdir(parents=True)
+    for p in patterns.glob("*.ledp"):
+        shutil.copy(p, pdir)
+    n = len(list(pdir.glob("*.ledp")))
+
+    rc, out, err = run(server, pdir, str(work / "ok.tpev"))
+    check(rc == 0, f"--trace to a file: exit {rc}: {err}")
+    lines = (work / "ok.tpev").read_text().splitlines()
+    check(lines and lines[0].startswith("tpev "), f"no trace header: {lines[:1]}")
+    allocs = sum(1 for x in lines if x.startswith("A "))
+    check(allocs >= n, f"{allocs} allocations in the trace, {n} patterns loaded")
+    print(f"--trace {work / 'ok.tpev'}: exit 0, {len(lines)} lines ({allocs} allocations)")
+
+    rc, out, err = run(server, pdir, "/dev/full")
+    check(rc == 1, f"--trace /dev/full: exit {rc}, not 1 (the trace was lost)")
+    check("could not be written completely" in err, f"--trace /dev/full: no word about it: {err!r}")
+    print(f"--trace /dev/full: exit 1, '{err.strip().splitlines()[-1]}'")
+    print("PASS")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Failure as e:
+        print(f"FAIL: {e}", file=sys.stderr)
+        sys.exit(1)
