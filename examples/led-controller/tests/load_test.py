@@ -12,7 +12,8 @@ vanish in the middle of a message, pipelined bursts, and a prober that checks
 the server keeps answering. Then it checks that
 
   - every message got exactly one reply (a JSON object with "ok"), or the
-    over-limit ones the 1009 close;
+    over-limit ones the 1009 close, the text messages that are not UTF-8 the
+    1007 close (messages sent = replies + closes);
   - no refused upload left state (its name is neither in memory nor on disk);
   - with the clients gone, the pool holds exactly the stored patterns, and after
     restoring the initial patterns, exactly the initial blocks per tier;
@@ -59,6 +60,7 @@ class Stats:
         self.sent = 0
         self.replies = 0
         self.closes_1009 = 0
+        self.closes_1007 = 0
         self.vanished = 0
         self.refused_names = set()
         self.uploaded = 0
@@ -239,6 +241,23 @@ async def too_big(url, stats, rng, n):
         await c.close()
 
 
+async def bad_utf8(url, stats, rng, n):
+    """Text messages that are not UTF-8 (RFC 6455 8.1): closed with 1007, no reply."""
+    for _ in range(n):
+        c = Client(url, stats, rng, "bad-utf8")
+        await c.connect()
+        cmd = b"play " + bytes([rng.choice([0x80, 0xC0, 0xFF])]) + b"x"
+        await c.ws.write_frame(True, 0x1, cmd)
+        stats.sent += 1
+        try:
+            raw = await asyncio.wait_for(c.ws.recv(), TIMEOUT)
+            raise Failure(f"reply to a text message that is not UTF-8: {raw[:100]}")
+        except websockets.ConnectionClosed as e:
+            code = e.rcvd.code if e.rcvd is not None else None
+            check(code == 1007, f"text not UTF-8: closed with {code}, not 1007")
+            stats.closes_1007 += 1
+
+
 async def vanisher(url, stats, rng, n):
     """Clients that vanish in the middle of a message (no close handshake)."""
     for _ in range(n):
@@ -347,6 +366,7 @@ async def run(port, scale, seed, with_peak=True):
     tasks.append(vanisher(url, stats, random.Random(rng.random()), 10 * scale))
     tasks.append(vanisher(url, stats, random.Random(rng.random()), 10 * scale))
     tasks.append(commander(url, stats, random.Random(rng.random()), 60 * scale, names))
+    tasks.append(bad_utf8(url, stats, random.Random(rng.random()), scale))
     t0 = time.monotonic()
     await asyncio.wait_for(asyncio.gather(*tasks), DEADLINE)
     load_s = time.monotonic() - t0
@@ -380,6 +400,11 @@ async def run(port, scale, seed, with_peak=True):
     # include the final client's two requests
     check(a["counters"]["replies"] == stats.replies,
           f"server replied {a['counters']['replies']} times, client got {stats.replies}")
+    # every message sent got its reply or its close (1009 over the limit, 1007
+    # text not UTF-8); the vanished clients' messages were never complete
+    check(stats.sent == stats.replies + stats.closes_1009 + stats.closes_1007,
+          f"{stats.sent} messages sent, {stats.replies} replies + {stats.closes_1009} closes 1009 + "
+          f"{stats.closes_1007} closes 1007")
     # restore the initial patterns: the pool must be exactly as at start
     for name in lst["patterns"]:
         await c.request("delete " + name)
@@ -434,7 +459,8 @@ def main():
         stats, load_s, base, _ = asyncio.run(run(port, scale, seed, with_peak))
         got = asyncio.run(restore_and_compare(port, patterns, base))
         print(f"load: {stats.sent} messages, {stats.replies} replies, {stats.closes_1009} closes "
-              f"1009, {stats.vanished} clients vanished mid-message, {stats.uploaded} uploads "
+              f"1009, {stats.closes_1007} closes 1007, {stats.vanished} clients vanished mid-message, "
+              f"{stats.uploaded} uploads "
               f"({stats.evictions_seen} evicted a pattern), {len(stats.refused_names)} refused "
               f"uploads left no state, {stats.probes} health probes, peak {stats.peak_blocks} pool "
               f"blocks; load phase {load_s:.1f} s; "
