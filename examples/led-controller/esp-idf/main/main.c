@@ -258,7 +258,10 @@ static void service_work(void *arg)
 /* ---- LEDs ---- */
 
 /* The SPI driver's post-transaction callback runs in the SPI interrupt: the
- * transfer of the front buffer is done, the double buffer may swap. */
+ * transfer of the front buffer is done, the double buffer may swap.
+ * tp_ledbuf_tx_done runs from flash, so the interrupt must not be IRAM-safe
+ * (no ESP_INTR_FLAG_IRAM in the bus's intr_flags, below): it waits while a
+ * flash write has the cache off. */
 static void IRAM_ATTR spi_done_isr(spi_transaction_t *t)
 {
     (void)t;
