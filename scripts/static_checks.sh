@@ -39,6 +39,15 @@ done
 [ "$bad" = 0 ] || { echo "banned call found"; exit 1; }
 echo "none"
 
+echo "== the port's lock through TP_PORT_LOCK_INIT / TP_PORT_ENTER / TP_PORT_EXIT (tp_port.h)"
+# A port may give its critical section inline (tp_port_config.h); code that calls
+# tp_port_enter & co. by name pays two calls per section instead. Only the crash
+# record's static ring lock, which nobody initialises, takes the out-of-line path.
+hits=$(grep -nE '(^|[^A-Za-z0-9_])tp_port_(lock_init|enter|exit)[[:space:]]*\(' src/*.c examples/led-controller/app/*.c |
+       grep -v '^src/tp_crash\.c:' || true)
+[ -z "$hits" ] || { echo "$hits"; echo "out-of-line lock call: use the TP_PORT_* macros"; exit 1; }
+echo "none"
+
 portable_c=$(ls src/*.c port/host/*.c examples/led-controller/app/*.c 2>/dev/null)
 
 echo "== cppcheck"

@@ -17,8 +17,8 @@
 #define SIZE_MAX_ (1u << 24)
 
 #if TP_CFG_THREAD_SAFE
-#define SET_LOCK(s) tp_irqstate_t irq_state_ = tp_port_enter(&(s)->lock)
-#define SET_UNLOCK(s) tp_port_exit(&(s)->lock, irq_state_)
+#define SET_LOCK(s) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(s)->lock)
+#define SET_UNLOCK(s) TP_PORT_EXIT(&(s)->lock, irq_state_)
 #else
 #define SET_LOCK(s) ((void)(s))
 #define SET_UNLOCK(s) ((void)(s))
@@ -81,7 +81,7 @@ tp_err_t tp_dma_init(tp_dma_set_t *set, void *storage, size_t storage_size, uint
     set->free_mask = count == 32u ? 0xFFFFFFFFu : (1u << count) - 1u;
     set->st.count = count;
 #if TP_CFG_THREAD_SAFE
-    tp_port_lock_init(&set->lock);
+    TP_PORT_LOCK_INIT(&set->lock);
 #endif
     set->magic = DMA_MAGIC;
     return TP_OK;

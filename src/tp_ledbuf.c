@@ -19,8 +19,8 @@
 enum { BACK_EMPTY = 0, BACK_RENDERING = 1, BACK_READY = 2 };
 
 #if TP_CFG_THREAD_SAFE
-#define LB_LOCK(lb) tp_irqstate_t irq_state_ = tp_port_enter(&(lb)->lock)
-#define LB_UNLOCK(lb) tp_port_exit(&(lb)->lock, irq_state_)
+#define LB_LOCK(lb) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(lb)->lock)
+#define LB_UNLOCK(lb) TP_PORT_EXIT(&(lb)->lock, irq_state_)
 #else
 #define LB_LOCK(lb) ((void)(lb))
 #define LB_UNLOCK(lb) ((void)(lb))
@@ -47,7 +47,7 @@ tp_err_t tp_ledbuf_init(tp_ledbuf_t *lb, void *a, void *b, size_t size)
     memset(a, 0, size);
     memset(b, 0, size);
 #if TP_CFG_THREAD_SAFE
-    tp_port_lock_init(&lb->lock);
+    TP_PORT_LOCK_INIT(&lb->lock);
 #endif
     lb->magic = LEDBUF_MAGIC;
     return TP_OK;

@@ -31,8 +31,8 @@
 enum { SLOT_FREE = 0, SLOT_LIVE = 1, SLOT_DETACHED = 2 };
 
 #if TP_CFG_THREAD_SAFE
-#define STORE_LOCK(s) tp_irqstate_t irq_state_ = tp_port_enter(&(s)->lock)
-#define STORE_UNLOCK(s) tp_port_exit(&(s)->lock, irq_state_)
+#define STORE_LOCK(s) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(s)->lock)
+#define STORE_UNLOCK(s) TP_PORT_EXIT(&(s)->lock, irq_state_)
 #else
 #define STORE_LOCK(s) ((void)(s))
 #define STORE_UNLOCK(s) ((void)(s))
@@ -99,7 +99,7 @@ tp_err_t tp_store_init(tp_store_t *s, tp_pool_t *pool, uint32_t capacity, uint32
     s->max_pins = max_pins;
     s->st.capacity = capacity;
 #if TP_CFG_THREAD_SAFE
-    tp_port_lock_init(&s->lock);
+    TP_PORT_LOCK_INIT(&s->lock);
 #endif
     s->magic = STORE_MAGIC;
     return TP_OK;

@@ -158,7 +158,7 @@ tp_err_t led_app_init(led_app_t *app, const led_app_config_t *cfg)
         return err;
     }
 #if TP_CFG_THREAD_SAFE
-    tp_port_lock_init(&app->player.lock);
+    TP_PORT_LOCK_INIT(&app->player.lock);
 #endif
     app->player.brightness = cfg->brightness;
     app->magic = APP_MAGIC;
@@ -246,8 +246,8 @@ tp_err_t led_app_start(led_app_t *app)
 /* ---- the player (network side) ------------------------------------------- */
 
 #if TP_CFG_THREAD_SAFE
-#define PLAYER_LOCK(p) tp_irqstate_t irq_state_ = tp_port_enter(&(p)->lock)
-#define PLAYER_UNLOCK(p) tp_port_exit(&(p)->lock, irq_state_)
+#define PLAYER_LOCK(p) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(p)->lock)
+#define PLAYER_UNLOCK(p) TP_PORT_EXIT(&(p)->lock, irq_state_)
 #else
 #define PLAYER_LOCK(p) ((void)(p))
 #define PLAYER_UNLOCK(p) ((void)(p))
