@@ -58,17 +58,19 @@ typedef struct {
     uint32_t size; /**< usable bytes of each, the size given to tp_dma_init */
 } tp_dma_buf_t;
 
-/** Counters and state of a set (tp_dma_stats). */
+/** Counters and state of a set (tp_dma_stats). The 32-bit counters saturate
+ *  at UINT32_MAX (once there they stay, meaning "at least that many"); the
+ *  acquire and release counts are 64-bit and cannot wrap in practice. */
 typedef struct {
     uint32_t count;          /**< slots */
     uint32_t in_use;         /**< slots handed out now */
     uint32_t peak_in_use;    /**< most slots handed out at once */
-    uint32_t acquired;       /**< successful tp_dma_acquire calls */
-    uint32_t released;       /**< successful tp_dma_release calls */
-    uint32_t exhausted;      /**< tp_dma_acquire calls refused: every slot handed out */
-    uint32_t foreign;        /**< releases of a pointer outside the storage */
-    uint32_t interior;       /**< releases of a pointer inside a slot but not its TX start */
-    uint32_t double_release; /**< releases of a slot that was free */
+    uint64_t acquired;       /**< successful tp_dma_acquire calls */
+    uint64_t released;       /**< successful tp_dma_release calls */
+    uint32_t exhausted;      /**< tp_dma_acquire calls refused: every slot handed out (saturating) */
+    uint32_t foreign;        /**< releases of a pointer outside the storage (saturating) */
+    uint32_t interior;       /**< releases of a pointer inside a slot but not its TX start (saturating) */
+    uint32_t double_release; /**< releases of a slot that was free (saturating) */
 } tp_dma_stats_t;
 
 /** A set. Caller storage; initialise with tp_dma_init. */

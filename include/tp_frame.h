@@ -63,7 +63,9 @@ typedef enum {
                                 nothing changed */
 } tp_frame_status_t;
 
-/** Intake state. Caller storage; read it only through the functions below. */
+/** Intake state. Caller storage; read it only through the functions below.
+ *  The counts from `messages` on saturate at UINT32_MAX (once there they stay,
+ *  meaning "at least that many"). */
 typedef struct {
     uint32_t magic;    /**< set by tp_frame_init */
     tp_pool_t *pool;   /**< where messages are assembled */

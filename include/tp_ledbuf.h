@@ -49,7 +49,9 @@
 extern "C" {
 #endif
 
-/** Counters (tp_ledbuf_stats). */
+/** Counters (tp_ledbuf_stats). Each saturates at UINT32_MAX (once there it
+ *  stays, meaning "at least that many"): at 100 transfers a second `repeated`
+ *  gets there after 497 days. */
 typedef struct {
     uint32_t rendered; /**< frames finished with tp_ledbuf_render_end */
     uint32_t shown;    /**< transfers that started a new frame (a swap) */

@@ -65,7 +65,9 @@ typedef struct {
     char key[TP_CFG_STORE_KEY_LEN]; /**< the item's key, NUL-terminated */
 } tp_store_slot_t;
 
-/** Store counters (tp_store_stats). */
+/** Store counters (tp_store_stats). items .. blocks are the state now; the
+ *  event counts from adds on saturate at UINT32_MAX (once there they stay,
+ *  meaning "at least that many"). */
 typedef struct {
     uint32_t items;       /**< items in the store now */
     uint32_t capacity;    /**< items the store keeps */

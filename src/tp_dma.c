@@ -16,6 +16,13 @@
 #define DMA_MAGIC 0x646d6131u /* "dma1" */
 #define SIZE_MAX_ (1u << 24)
 
+/* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
+ * so): a count that wrapped would read as a few events after billions. */
+static void count_up(uint32_t *counter)
+{
+    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
+}
+
 #if TP_CFG_THREAD_SAFE
 #define SET_LOCK(s) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(s)->lock)
 #define SET_UNLOCK(s) TP_PORT_EXIT(&(s)->lock, irq_state_)
@@ -95,7 +102,7 @@ tp_err_t tp_dma_acquire(tp_dma_set_t *set, tp_dma_buf_t *out)
     uint32_t slot = UINT32_MAX;
     SET_LOCK(set);
     if (set->free_mask == 0u) {
-        set->st.exhausted++;
+        count_up(&set->st.exhausted);
     } else {
         slot = lowest_bit(set->free_mask);
         set->free_mask &= ~(1u << slot);
@@ -140,11 +147,11 @@ tp_err_t tp_dma_release(tp_dma_set_t *set, const void *tx)
     }
     SET_LOCK(set);
     if (err == TP_ERR_FOREIGN_PTR) {
-        set->st.foreign++;
+        count_up(&set->st.foreign);
     } else if (err == TP_ERR_BAD_PTR) {
-        set->st.interior++;
+        count_up(&set->st.interior);
     } else if ((set->free_mask & (1u << slot)) != 0u) {
-        set->st.double_release++;
+        count_up(&set->st.double_release);
         err = TP_ERR_DOUBLE_FREE;
     } else {
         set->free_mask |= 1u << slot;

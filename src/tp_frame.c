@@ -21,6 +21,13 @@
 #define FRAME_MAGIC 0x66726d31u /* "frm1" */
 #define LIMIT_MAX 0x7fffffffu
 
+/* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
+ * so): a count that wrapped would read as a few events after billions. */
+static void count_up(uint32_t *counter)
+{
+    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
+}
+
 enum { ST_IDLE = 0, ST_OPEN = 1, ST_COMPLETE = 2 };
 
 static int ready(const tp_frame_t *f)
@@ -73,7 +80,7 @@ static int grow(tp_frame_t *f, uint32_t need)
     if (f->block != NULL) {
         memcpy(bigger, f->block, f->len);
         (void)TP_FREE(f->pool, f->block);
-        f->moves++;
+        count_up(&f->moves);
     }
     f->block = bigger;
     f->cap = (uint32_t)tp_block_size(f->pool, bigger);
@@ -88,10 +95,10 @@ tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void 
     }
     if (f->state == ST_COMPLETE || (first && f->state == ST_OPEN) || (!first && f->state != ST_OPEN)) {
         if (f->state != ST_IDLE) {
-            f->dropped++;
+            count_up(&f->dropped);
         }
         release(f);
-        f->sequence++;
+        count_up(&f->sequence);
         return TP_FRAME_SEQUENCE;
     }
     if (first) {
@@ -105,13 +112,13 @@ tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void 
     const uint32_t room = f->limit - f->len;
     if (len > room || more > room - len) {
         release(f);
-        f->too_big++;
+        count_up(&f->too_big);
         return TP_FRAME_TOO_BIG;
     }
     const uint32_t need = f->len + (uint32_t)len + (uint32_t)more;
     if (need > f->cap && grow(f, need) != 0) {
         release(f);
-        f->no_mem++;
+        count_up(&f->no_mem);
         return TP_FRAME_NO_MEM;
     }
     if (len > 0u) {
@@ -120,7 +127,7 @@ tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void 
     }
     if (final) {
         f->state = ST_COMPLETE;
-        f->messages++;
+        count_up(&f->messages);
         check_invariants(f);
         return TP_FRAME_COMPLETE;
     }
@@ -166,7 +173,7 @@ void tp_frame_reset(tp_frame_t *f)
         return;
     }
     if (f->state == ST_OPEN) {
-        f->dropped++;
+        count_up(&f->dropped);
     }
     release(f);
 }

@@ -16,6 +16,13 @@
 
 #define LEDBUF_MAGIC 0x6c656431u /* "led1" */
 
+/* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
+ * so): a count that wrapped would read as a few events after billions. */
+static void count_up(uint32_t *counter)
+{
+    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
+}
+
 enum { BACK_EMPTY = 0, BACK_RENDERING = 1, BACK_READY = 2 };
 
 #if TP_CFG_THREAD_SAFE
@@ -61,10 +68,10 @@ uint8_t *tp_ledbuf_render_begin(tp_ledbuf_t *lb)
     uint8_t *back = NULL;
     LB_LOCK(lb);
     if (lb->back_state == BACK_RENDERING) {
-        lb->st.misuse++;
+        count_up(&lb->st.misuse);
     } else {
         if (lb->back_state == BACK_READY) {
-            lb->st.dropped++; /* no transfer took it: it is about to be rendered over */
+            count_up(&lb->st.dropped); /* no transfer took it: it is about to be rendered over */
         }
         lb->back_state = BACK_RENDERING;
         back = lb->buf[lb->front ^ 1u];
@@ -81,11 +88,11 @@ tp_err_t tp_ledbuf_render_end(tp_ledbuf_t *lb)
     tp_err_t err = TP_OK;
     LB_LOCK(lb);
     if (lb->back_state != BACK_RENDERING) {
-        lb->st.misuse++;
+        count_up(&lb->st.misuse);
         err = TP_ERR_INVALID_ARG;
     } else {
         lb->back_state = BACK_READY;
-        lb->st.rendered++;
+        count_up(&lb->st.rendered);
     }
     LB_UNLOCK(lb);
     return err;
@@ -99,14 +106,14 @@ const uint8_t *tp_ledbuf_tx_begin(tp_ledbuf_t *lb)
     const uint8_t *tx = NULL;
     LB_LOCK(lb);
     if (lb->tx_active) {
-        lb->st.busy++;
+        count_up(&lb->st.busy);
     } else {
         if (lb->back_state == BACK_READY) {
             lb->front ^= 1u;
             lb->back_state = BACK_EMPTY;
-            lb->st.shown++;
+            count_up(&lb->st.shown);
         } else {
-            lb->st.repeated++;
+            count_up(&lb->st.repeated);
         }
         lb->tx_active = 1;
         tx = lb->buf[lb->front];
@@ -123,7 +130,7 @@ tp_err_t tp_ledbuf_tx_done(tp_ledbuf_t *lb)
     tp_err_t err = TP_OK;
     LB_LOCK(lb);
     if (!lb->tx_active) {
-        lb->st.misuse++;
+        count_up(&lb->st.misuse);
         err = TP_ERR_INVALID_ARG;
     } else {
         lb->tx_active = 0;

@@ -28,6 +28,13 @@
 
 #define STORE_MAGIC 0x73746f31u /* "sto1" */
 
+/* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
+ * so): a count that wrapped would read as a few events after billions. */
+static void count_up(uint32_t *counter)
+{
+    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
+}
+
 enum { SLOT_FREE = 0, SLOT_LIVE = 1, SLOT_DETACHED = 2 };
 
 #if TP_CFG_THREAD_SAFE
@@ -146,12 +153,12 @@ static tp_err_t add_locked(tp_store_t *s, const char *key, size_t klen, uint8_t 
     const uint32_t k = find_locked(s, key);
     if (k != UINT32_MAX) {
         unlink_locked(s, k);
-        s->st.replaced++;
+        count_up(&s->st.replaced);
         res->replaced = 1;
     } else if (s->st.items == s->capacity) {
         memcpy(res->evicted_key, s->slot[s->order[0]].key, TP_CFG_STORE_KEY_LEN);
         unlink_locked(s, 0);
-        s->st.evicted++;
+        count_up(&s->st.evicted);
         res->evicted = 1;
     }
     uint32_t free_slot = UINT32_MAX;
@@ -176,7 +183,7 @@ static tp_err_t add_locked(tp_store_t *s, const char *key, size_t klen, uint8_t 
     s->order[s->st.items] = (uint8_t)free_slot;
     s->st.items++;
     s->st.blocks = s->st.items + s->st.detached;
-    s->st.adds++;
+    count_up(&s->st.adds);
     check_locked(s);
     return TP_OK;
 }
@@ -184,7 +191,7 @@ static tp_err_t add_locked(tp_store_t *s, const char *key, size_t klen, uint8_t 
 static void count_refused(tp_store_t *s)
 {
     STORE_LOCK(s);
-    s->st.refused++;
+    count_up(&s->st.refused);
     STORE_UNLOCK(s);
 }
 
@@ -219,7 +226,7 @@ tp_err_t tp_store_adopt(tp_store_t *s, const char *key, void *block, size_t len,
     STORE_LOCK(s);
     const tp_err_t err = add_locked(s, key, klen, (uint8_t *)block, (uint32_t)len, &local);
     if (err != TP_OK) {
-        s->st.refused++;
+        count_up(&s->st.refused);
     }
     STORE_UNLOCK(s);
     if (res != NULL) {
@@ -269,7 +276,7 @@ tp_err_t tp_store_get(tp_store_t *s, const char *key, tp_store_ref_t *ref)
     if (k == UINT32_MAX) {
         err = TP_ERR_NOT_FOUND;
     } else if (s->st.pins >= s->max_pins) {
-        s->st.pin_refused++;
+        count_up(&s->st.pin_refused);
         err = TP_ERR_NO_MEM;
     } else {
         tp_store_slot_t *sl = &s->slot[s->order[k]];
@@ -294,7 +301,7 @@ tp_err_t tp_store_put(tp_store_t *s, tp_store_ref_t *ref)
     STORE_LOCK(s);
     tp_store_slot_t *sl = ref->slot < n_slots(s) ? &s->slot[ref->slot] : NULL;
     if (sl == NULL || sl->state == SLOT_FREE || sl->pins == 0u || sl->seq != ref->seq || sl->data != ref->data) {
-        s->st.bad_puts++;
+        count_up(&s->st.bad_puts);
         err = TP_ERR_INVALID_ARG;
     } else {
         sl->pins--;
@@ -327,7 +334,7 @@ tp_err_t tp_store_remove(tp_store_t *s, const char *key)
         err = TP_ERR_NOT_FOUND;
     } else {
         unlink_locked(s, k);
-        s->st.removed++;
+        count_up(&s->st.removed);
         check_locked(s);
     }
     STORE_UNLOCK(s);
@@ -342,7 +349,7 @@ tp_err_t tp_store_clear(tp_store_t *s)
     STORE_LOCK(s);
     while (s->st.items > 0u) {
         unlink_locked(s, s->st.items - 1u);
-        s->st.removed++;
+        count_up(&s->st.removed);
     }
     check_locked(s);
     STORE_UNLOCK(s);

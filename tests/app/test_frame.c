@@ -394,6 +394,32 @@ static void test_random_against_model(void **state)
     }
 }
 
+/* Its counters saturate at UINT32_MAX (tp_frame.h): a peer sending messages
+ * over the limit for months cannot wrap them back to a small number. */
+static void test_counters_saturate(void **state)
+{
+    (void)state;
+    tp_frame_t f;
+    assert_int_equal(tp_frame_init(&f, &pool, 100), TP_OK);
+    f.too_big = UINT32_MAX - 1u;
+    f.messages = UINT32_MAX - 1u;
+    f.sequence = UINT32_MAX - 1u;
+    f.dropped = UINT32_MAX - 1u;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(tp_frame_feed(&f, TP_FRAME_TEXT, src, 101, 0, 1, 1), TP_FRAME_TOO_BIG);
+        assert_int_equal(tp_frame_feed(&f, TP_FRAME_TEXT, src, 10, 0, 1, 1), TP_FRAME_COMPLETE);
+        tp_frame_reset(&f);
+        assert_int_equal(tp_frame_feed(&f, TP_FRAME_TEXT, src, 10, 0, 0, 1), TP_FRAME_SEQUENCE);
+        assert_int_equal(tp_frame_feed(&f, TP_FRAME_TEXT, src, 10, 0, 1, 0), TP_FRAME_MORE);
+        tp_frame_reset(&f); /* a message cut off: dropped */
+    }
+    assert_int_equal(f.too_big, UINT32_MAX);
+    assert_int_equal(f.messages, UINT32_MAX);
+    assert_int_equal(f.sequence, UINT32_MAX);
+    assert_int_equal(f.dropped, UINT32_MAX);
+    assert_int_equal(in_use(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +434,7 @@ int main(void)
         cmocka_unit_test_setup(test_no_memory, setup),
         cmocka_unit_test_setup(test_take_hands_block_over, setup),
         cmocka_unit_test_setup(test_random_against_model, setup),
+        cmocka_unit_test_setup(test_counters_saturate, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -224,6 +224,30 @@ static void test_random_against_model(void **state)
     }
 }
 
+/* Every counter saturates at UINT32_MAX (tp_ledbuf.h): a strip refreshed at
+ * 100 Hz with nothing new to show passes 2^32 repeated frames in 497 days. */
+static void test_counters_saturate(void **state)
+{
+    (void)state;
+    tp_ledbuf_t lb;
+    assert_int_equal(tp_ledbuf_init(&lb, bufs[0], bufs[1], N), TP_OK);
+    lb.st.rendered = lb.st.shown = lb.st.repeated = UINT32_MAX - 1u;
+    lb.st.dropped = lb.st.busy = lb.st.misuse = UINT32_MAX - 1u;
+    for (int i = 0; i < 2; i++) {
+        assert_non_null(tp_ledbuf_render_begin(&lb));
+        assert_int_equal(tp_ledbuf_render_end(&lb), TP_OK);
+        assert_non_null(tp_ledbuf_render_begin(&lb)); /* the ready frame is rendered over: dropped */
+        assert_int_equal(tp_ledbuf_render_end(&lb), TP_OK);
+        assert_non_null(tp_ledbuf_tx_begin(&lb)); /* shown */
+        assert_null(tp_ledbuf_tx_begin(&lb));     /* busy */
+        assert_int_equal(tp_ledbuf_tx_done(&lb), TP_OK);
+        assert_int_equal(tp_ledbuf_tx_done(&lb), TP_ERR_INVALID_ARG); /* misuse */
+        assert_non_null(tp_ledbuf_tx_begin(&lb));                     /* repeated */
+        assert_int_equal(tp_ledbuf_tx_done(&lb), TP_OK);
+    }
+    expect(&lb, UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX, UINT32_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_transfer_never_sees_rendering),
         cmocka_unit_test(test_dropped_frames_and_misuse),
         cmocka_unit_test(test_random_against_model),
+        cmocka_unit_test(test_counters_saturate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -565,6 +565,39 @@ static void test_random_against_model(void **state)
     }
 }
 
+/* The event counts saturate at UINT32_MAX (tp_store.h). */
+static void test_counters_saturate(void **state)
+{
+    (void)state;
+    tp_store_t s;
+    assert_int_equal(tp_store_init(&s, &pool, 1, 1), TP_OK);
+    s.st.adds = s.st.replaced = s.st.evicted = s.st.removed = UINT32_MAX - 1u;
+    s.st.refused = s.st.pin_refused = s.st.bad_puts = UINT32_MAX - 1u;
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(load(&s, "a", 1, NULL), TP_OK);
+        assert_int_equal(load(&s, "a", 2, NULL), TP_OK); /* replaced */
+        assert_int_equal(load(&s, "b", 3, NULL), TP_OK); /* evicts a */
+        source_t bad = { 0xBD, ITEM, TP_OK, 0 };
+        assert_int_equal(tp_store_load(&s, "c", ITEM, fill_fn, check_fn, &bad, NULL), TP_ERR_CORRUPT);
+        tp_store_ref_t ref, ref2;
+        assert_int_equal(tp_store_get(&s, "b", &ref), TP_OK);
+        assert_int_equal(tp_store_get(&s, "b", &ref2), TP_ERR_NO_MEM); /* one pin allowed */
+        assert_int_equal(tp_store_put(&s, &ref), TP_OK);
+        assert_int_equal(tp_store_put(&s, &ref), TP_ERR_INVALID_ARG); /* put twice */
+        assert_int_equal(tp_store_remove(&s, "b"), TP_OK);
+    }
+    tp_store_stats_t st;
+    assert_int_equal(tp_store_stats(&s, &st), TP_OK);
+    assert_int_equal(st.adds, UINT32_MAX);
+    assert_int_equal(st.replaced, UINT32_MAX);
+    assert_int_equal(st.evicted, UINT32_MAX);
+    assert_int_equal(st.removed, UINT32_MAX);
+    assert_int_equal(st.refused, UINT32_MAX);
+    assert_int_equal(st.pin_refused, UINT32_MAX);
+    assert_int_equal(st.bad_puts, UINT32_MAX);
+    assert_int_equal(in_use(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -576,6 +609,7 @@ int main(void)
         cmocka_unit_test_setup(test_adopt, setup),
         cmocka_unit_test_setup(test_pins, setup),
         cmocka_unit_test_setup(test_random_against_model, setup),
+        cmocka_unit_test_setup(test_counters_saturate, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
