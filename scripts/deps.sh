@@ -41,7 +41,8 @@ echo "installing: ${missing[*]}"
 sudo=""
 if [ "$(id -u)" != 0 ]; then
     command -v sudo >/dev/null || fail "need root, or sudo"
-    sudo="sudo -n"
+    # sudo resets the environment (env_reset): pass DEBIAN_FRONTEND through env.
+    sudo="sudo -n env DEBIAN_FRONTEND=noninteractive"
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq || fail "apt-get update failed"
