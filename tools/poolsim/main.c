@@ -838,7 +838,7 @@ static int cmd_replay(opts_t *op)
         snprintf(title, sizeof title, "poolsim replay %s", op->trace);
         rc = report_run(op, &res, rep, &csv, title, spread_rc ? &spread : NULL);
         ps_report_input(rep, in);
-        (void)ps_report_sysview_check(rep, in, &res);
+        (void)ps_report_sysview_check(rep, in, res.end_live_count, res.end_live_bytes);
     }
     ps_result_free(&res);
     ps_reader_cursor_free(&cur);
@@ -882,6 +882,11 @@ static int finish_plan(opts_t *op, ps_source_t src, const ps_reader_cursor_t *cu
         if (!header.is_stdout)
             fprintf(rep, "header written to %s\n", op->header);
     }
+    if (cur) { /* what was read, and the trace's own figures against it */
+        const ps_trace_info_t *in = ps_reader_info(cur->reader);
+        ps_report_input(rep, in);
+        (void)ps_report_sysview_check(rep, in, plan.end_live_count, plan.end_live_bytes);
+    }
     return plan.verify_failures ? EXIT_INPUT : 0;
 }
 
@@ -917,8 +922,6 @@ static int cmd_plan(opts_t *op)
     ps_reader_cursor_t cur;
     snprintf(what, sizeof what, "trace %s", op->trace);
     int rc = finish_plan(op, ps_source_reader(&cur, r, 1), &cur, what);
-    if (!rc)
-        ps_report_input(report_stream(op), in);
     ps_reader_cursor_free(&cur);
     ps_reader_close(r);
     return rc;

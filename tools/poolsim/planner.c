@@ -242,6 +242,8 @@ static int measure_peaks(ps_source_t src, peaks_t *p, const ps_plan_cfg_t *cfg, 
         snprintf(err, len, "the event source failed");
         goto out;
     }
+    out->end_live_count = count;
+    out->end_live_bytes = live_bytes;
     rc = 0;
 out:
     free(n);

@@ -53,6 +53,8 @@ typedef struct {
     uint64_t peak_heap_need;  /* peak of the live requests' heap footprints (ps_heap_footprint_for) */
     uint64_t peak_live_bytes; /* peak of the live requested bytes */
     uint64_t peak_live_count;
+    uint64_t end_live_count; /* allocations alive at the stream's end, and their requested bytes */
+    uint64_t end_live_bytes;
     uint32_t max_request;
     uint64_t allocs;
     uint64_t unknown_frees;

@@ -291,7 +291,7 @@ static const char *agree(int ok)
     return ok ? "agree" : "DISAGREE";
 }
 
-int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_t *res)
+int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, uint64_t end_live_count, uint64_t end_live_bytes)
 {
     int bad = 0;
     if (in->format != PS_FMT_SYSVIEW)
@@ -322,13 +322,12 @@ int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_
                 in->report_events, in->events, agree(ok));
     }
     if (in->report_leaks_seen) {
-        const int ok =
-            in->report_leaked_blocks == res->end_live_count && in->report_leaked_bytes == res->end_live_bytes;
+        const int ok = in->report_leaked_blocks == end_live_count && in->report_leaked_bytes == end_live_bytes;
         bad += !ok;
         fprintf(f,
-                "trace: its report says %" PRIu64 " leaked bytes in %" PRIu64 " blocks, the replay ends with %" PRIu32
+                "trace: its report says %" PRIu64 " leaked bytes in %" PRIu64 " blocks, the replay ends with %" PRIu64
                 " blocks of %" PRIu64 " bytes alive: %s\n",
-                in->report_leaked_bytes, in->report_leaked_blocks, res->end_live_count, res->end_live_bytes, agree(ok));
+                in->report_leaked_bytes, in->report_leaked_blocks, end_live_count, end_live_bytes, agree(ok));
         if (in->report_listed || in->report_leaked_blocks) {
             const int ok2 =
                 in->report_listed == in->report_leaked_blocks && in->report_listed_bytes == in->report_leaked_bytes;
@@ -345,7 +344,7 @@ int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_
     if (bad)
         fprintf(f,
                 "trace: WARNING: %d of the trace's own figures disagree with what was read: the input may be "
-                "cut short, edited, or from a tool version that prints differently; the replay above covers "
+                "cut short, edited, or from a tool version that prints differently; the figures above cover "
                 "what was read\n",
                 bad);
     return bad;

@@ -39,8 +39,10 @@ int ps_report_plot(const char *png_path, const char *csv_path, const char *title
 void ps_report_input(FILE *f, const ps_trace_info_t *in);
 
 /* A sysviewtrace_proc.py output's own report against what was read and
- * replayed. Returns the number of figures that disagree (each is printed). */
-int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, const ps_result_t *res);
+ * replayed (or planned for): end_live_count allocations of end_live_bytes
+ * bytes alive in the stream at its end. Returns the number of figures that
+ * disagree (each is printed). */
+int ps_report_sysview_check(FILE *f, const ps_trace_info_t *in, uint64_t end_live_count, uint64_t end_live_bytes);
 
 /* What a heap_trace_dump (no free times) can tell, with the dump's own
  * header and summary compared. Returns the number of figures that disagree. */

@@ -1,5 +1,6 @@
 # Every real ESP-IDF output in tests/data/esp-idf is accepted by `poolsim replay`
-# as a user would run it, with a CSV: sysview logs replay, heap_trace_dump()s
+# as a user would run it, with a CSV: sysview logs replay (and `plan` compares
+# them with their own report as replay does), heap_trace_dump()s
 # are analysed and their records written as CSV rows (one per record, as many
 # as the dump's own header announces), and a plot of a dump is refused (it has
 # no time series).
@@ -30,6 +31,32 @@ foreach(f ${traces})
         continue()
     endif()
     if(NOT name MATCHES "^dump-")
+        # plan checks the tool's own figures as replay does: agree on the file as
+        # printed, DISAGREE once an allocation is cut out of it (its HEAP line,
+        # and with -d its EVENT line)
+        run(r plan ${f})
+        if(NOT r_rc EQUAL 0 OR NOT r_out MATCHES "were read before it: agree" OR
+           NOT r_out MATCHES "bytes alive: agree")
+            fail("plan ${name}: exit ${r_rc}, expected the report's figures to agree\n${r_out}${r_err}")
+        endif()
+        file(STRINGS ${f} all_lines)
+        set(cut "")
+        set(dropped 0)
+        set(dropped_event 0)
+        foreach(l IN LISTS all_lines)
+            if(dropped EQUAL 0 AND l MATCHES "HEAP: Allocated ")
+                set(dropped 1)
+            elseif(dropped_event EQUAL 0 AND l MATCHES "^EVENT.*esp_sysview_heap_trace_alloc")
+                set(dropped_event 1)
+            else()
+                string(APPEND cut "${l}\n")
+            endif()
+        endforeach()
+        file(WRITE ${d}/cut-${name} "${cut}")
+        run(r plan ${d}/cut-${name})
+        if(NOT r_rc EQUAL 0 OR NOT r_out MATCHES "were read before it: DISAGREE")
+            fail("plan of ${name} with one event cut: exit ${r_rc}, expected DISAGREE\n${r_out}${r_err}")
+        endif()
         continue()
     endif()
     # The dump's own count of records: "N allocations trace (M entry buffer)"
