@@ -116,6 +116,12 @@ if(NOT r_rc EQUAL 1 OR NOT r_err MATCHES "no allocation" OR r_out MATCHES "verdi
     fail("a trace without allocations: exit ${r_rc}\nstdout: ${r_out}\nstderr: ${r_err}")
 endif()
 
+# A failing heap's count from a run too long for the default spread is said to be one draw.
+run(r run --hours 9 --arena 65536 --quiet --csv /dev/null)
+if(NOT r_rc EQUAL 0 OR NOT r_out MATCHES "FAILS" OR NOT r_out MATCHES "spread: off[^\n]*ONE DRAW[^\n]*--spread 8")
+    fail("a failing run without its spread: exit ${r_rc}, expected the count called one draw\n${r_out}${r_err}")
+endif()
+
 list(LENGTH failures n_failed)
 if(n_failed GREATER 0)
     message(FATAL_ERROR "${n_failed} honest-output checks failed")
