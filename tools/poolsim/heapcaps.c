@@ -118,6 +118,10 @@ size_t ps_caps_default_regions(ps_region_t *regions)
     return sizeof s3 / sizeof s3[0];
 }
 
+/* The labels a region may carry, for messages (type_of has the table). */
+static const char k_types[] = "D/IRAM, RAM, DRAM, STACK/DRAM, STACK/DIRAM, NON_DMA_DRAM up to 5.1, RTCRAM; "
+                              "IRAM and SPIRAM are left out";
+
 int ps_regions_parse(const char *text, ps_region_t *regions, size_t *n, char *err, size_t err_len)
 {
     static const char accepted[] = "expected LEN[:TYPE][,LEN[:TYPE]...], e.g. 296160:D/IRAM,60980:STACK/DRAM or "
@@ -189,8 +193,8 @@ int ps_caps_malloc_regions(const ps_region_t *in, size_t n, ps_idf_version_t idf
     for (size_t i = 0; i < n; i++) {
         int prio = ps_region_malloc_priority(in[i].type, in[i].addr, idf);
         if (prio == -2) {
-            snprintf(err, err_len, "region %zu (%u B): type '%s' is not one of ESP-IDF %s's ESP32-S3 region types", i,
-                     in[i].len, in[i].type, v);
+            snprintf(err, err_len, "region %zu (%u B): type '%s' is not one of ESP-IDF %s's ESP32-S3 region types (%s)",
+                     i, in[i].len, in[i].type, v, k_types);
             return -1;
         }
         if (prio == -1) {
@@ -276,10 +280,8 @@ int ps_caps_validate(const ps_caps_opts_t *o, char *err, size_t len)
             return -1;
         }
         if (prio < 0) {
-            snprintf(err, len,
-                     "region %zu: type '%s' is not one of ESP-IDF %s's ESP32-S3 region types "
-                     "(D/IRAM, RAM, DRAM, STACK/DRAM, STACK/DIRAM, NON_DMA_DRAM up to 5.1, RTCRAM)",
-                     i, r->type, v);
+            snprintf(err, len, "region %zu: type '%s' is not one of ESP-IDF %s's ESP32-S3 region types (%s)", i,
+                     r->type, v, k_types);
             return -1;
         }
         if (r->addr)

@@ -44,6 +44,8 @@ expect(0 "malloc() does not use 92160 B IRAM" run --hours 1 --quiet ${fast} --he
 expect(2 "--heap-regions: region 0: no length" run --heap-regions x)
 expect(2 "--heap-regions: unexpected" run --heap-regions 100000+2000)
 expect(2 "--heap-regions: region 1 (4096 B): type 'SPM'" run --heap-regions 8192,4096:SPM)
+# ... and says which types there are
+expect(2 "region types (D/IRAM, RAM, DRAM, STACK/DRAM, STACK/DIRAM, NON_DMA_DRAM up to 5.1, RTCRAM; IRAM and SPIRAM are left out)" run --heap-regions 296160:DIRAM)
 expect(2 "--heap-regions: no region malloc() can use" run --heap-regions 8192:IRAM)
 expect(2 "cannot make a heap of a 100 B region" run --heap-regions 100)
 expect(2 "cannot make a heap of a 1000 B region" run --arena 1000 --idf-version 5.0)
