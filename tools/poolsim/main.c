@@ -278,6 +278,7 @@ static int parse_args(opts_t *op, int argc, char **argv)
 {
     unsigned bit = cmd_bit(op->cmd);
     int positional = 0;
+    const char *workload_opt = NULL; /* the first option of the synthetic workload given */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h"))
@@ -317,9 +318,18 @@ static int parse_args(opts_t *op, int argc, char **argv)
         }
         if (set_option(op, o, val))
             return -1;
+        if (o->cmds == C_SIM && !workload_opt)
+            workload_opt = o->name;
     }
     if (bit == C_REPLAY && !op->trace) {
         fprintf(stderr, "poolsim replay: missing TRACE (a file, or - for standard input)\n");
+        return -1;
+    }
+    if (bit == C_PLAN && op->trace && workload_opt) {
+        fprintf(stderr,
+                "poolsim plan: %s sets the synthetic workload, which a plan for TRACE does not use "
+                "(leave TRACE out to plan for the workload)\n",
+                workload_opt);
         return -1;
     }
     return 0;

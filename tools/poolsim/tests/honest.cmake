@@ -86,6 +86,12 @@ foreach(cmd "run;--hours;1;--csv;-;--plot;${d}/p.png" "run;--hours;1;--csv;${d}/
     endif()
 endforeach()
 
+# A workload option given to a plan of a trace would be ignored: refused instead.
+run(r plan ${plain} --hours 3)
+if(NOT r_rc EQUAL 2 OR NOT r_err MATCHES "--hours sets the synthetic workload" OR r_out MATCHES "plan for")
+    fail("plan TRACE --hours: exit ${r_rc}, expected 2 before any plan\nstdout: ${r_out}\nstderr: ${r_err}")
+endif()
+
 # A SystemView timestamp at or beyond 2^64 ns is an error naming its line, not a wrapped time.
 file(WRITE ${d}/big.log
 "[1.000000000] HEAP: Allocated 8 bytes @ 0x3ffb0000 from task \"main\" on core 0 by:
