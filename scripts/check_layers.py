@@ -14,7 +14,9 @@ Commands (each exits 1 on a finding, 0 otherwise):
                             fuzz/ against the table; the module-level graph
                             drawn in docs/architecture.md between
                             "<!-- include-graph:begin/end -->" must be the one
-                            observed (--write regenerates it)
+                            observed (--write regenerates it); the drawing
+                            between "<!-- picture:begin/end -->" must show
+                            every module in its layer
   symbols [--write] LIB...  the call graph from the objects' undefined and
                             defined symbols (nm) in the given archives or
                             objects: must go downward and have no cycle; the
@@ -246,6 +248,45 @@ def sync_block(doc_path, marker, body, write):
             f"run scripts/check_layers.py {'includes' if marker == 'include-graph' else 'symbols LIB...'} --write"]
 
 
+def picture_tokens(patterns):
+    """Words that name a module in the drawing: each file's name without its
+    extension (tp_frame; for a pattern, what comes before the wildcard unless
+    it is a mere prefix such as tp_), and the folder of a file outside include/
+    and src/ (port/host, tools/poolsim)."""
+    tokens = set()
+    for pat in patterns:
+        folder, base = os.path.split(pat)
+        stem = os.path.splitext(base)[0] if "*" not in base else base.split("*")[0].rstrip(".")
+        if len(stem) > 2 and not stem.endswith("_"):
+            tokens.add(stem)
+        if folder and "*" not in folder and folder not in ("include", "src"):
+            tokens.add(folder)
+    return tokens
+
+
+def picture_problems(text, table):
+    """The drawing between <!-- picture:begin/end --> must show every module of
+    the table in its own layer: a line starting with a layer number opens that
+    layer, the lines after it continue it."""
+    m = re.search(r"<!-- picture:begin -->(.*?)<!-- picture:end -->", text, re.S)
+    if not m:
+        return [f"{DOC}: no <!-- picture:begin --> ... <!-- picture:end --> drawing"]
+    by_layer, layer = {}, None
+    for line in m.group(1).splitlines():
+        n = re.match(r"^\s*(\d+)\s", line)
+        if n:
+            layer = int(n.group(1))
+        if layer is not None:
+            by_layer[layer] = by_layer.get(layer, "") + line + "\n"
+    problems = []
+    for lay, module, patterns in table.rows:
+        drawn = by_layer.get(lay, "")
+        if not any(tok in drawn for tok in picture_tokens(patterns)):
+            problems.append(f"{DOC}: the drawing does not show module {module} in layer {lay} "
+                            f"(one of: {', '.join(sorted(picture_tokens(patterns)))})")
+    return problems
+
+
 def load_table(root):
     with open(os.path.join(root, DOC), encoding="utf-8") as fh:
         return parse_table(fh.read())
@@ -262,6 +303,8 @@ def cmd_includes(root, write):
     cycle = find_cycle(graph)
     if cycle:
         problems.append("include cycle between modules: " + " -> ".join(cycle))
+    with open(os.path.join(root, DOC), encoding="utf-8") as fh:
+        problems += picture_problems(fh.read(), table)
     problems = sorted(set(problems))
     if not problems:
         problems += sync_block(os.path.join(root, DOC), "include-graph", render_graph(table, graph), write)
@@ -434,7 +477,15 @@ def selftest(cc):
         with open(full, "w") as fh:
             fh.write(text)
 
-    doc = """<!-- layers:begin -->
+    doc = """<!-- picture:begin -->
+```
+ 3  examples/
+ 2  high
+ 1  low
+ 0  core.h
+```
+<!-- picture:end -->
+<!-- layers:begin -->
 | layer | module | files |
 |---:|---|---|
 | 3 | app | `examples/*` |
@@ -476,6 +527,13 @@ def selftest(cc):
         rc, out = run(cmd_includes, tmp, False)
         expect("includes: a stale drawn graph fails", rc, 1, out, "differs from the graph observed")
         os.remove(os.path.join(tmp, "examples/more.c"))
+        write("docs/architecture.md", doc.replace(" 1  low\n", " 1\n 2  low\n"))
+        rc, out = run(cmd_includes, tmp, False)
+        expect("includes: a drawing without a module in its layer fails", rc, 1, out,
+               "does not show module low in layer 1")
+        write("docs/architecture.md", doc)
+        rc, out = run(cmd_includes, tmp, True)
+        expect("includes: the drawing restored passes", rc, 0, out, "")
 
         # Two objects that call each other: a cycle, whatever the layers say.
         write("src/high.c", "int low(void);\nint high(void);\nint high(void) { return low(); }\n")
