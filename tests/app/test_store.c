@@ -355,6 +355,37 @@ static void test_pins(void **state)
     assert_int_equal(in_use(), 0);
 }
 
+/* A copy of a reference kept after its put names a slot and a block that a
+ * later item may get again (the pool reuses the freed block first): the
+ * item's sequence number tells them apart, so the stale put is refused and
+ * the new item's pin stays. */
+static void test_stale_ref_refused(void **state)
+{
+    (void)state;
+    tp_store_t s;
+    assert_int_equal(tp_store_init(&s, &pool, 2, 2), TP_OK);
+    assert_int_equal(load(&s, "a", 1, NULL), TP_OK);
+    tp_store_ref_t ra, stale, rb;
+    assert_int_equal(tp_store_get(&s, "a", &ra), TP_OK);
+    stale = ra;
+    assert_int_equal(tp_store_put(&s, &ra), TP_OK);
+    assert_int_equal(tp_store_remove(&s, "a"), TP_OK);
+    assert_int_equal(load(&s, "b", 2, NULL), TP_OK);
+    assert_int_equal(tp_store_get(&s, "b", &rb), TP_OK);
+    /* the same slot and block: only the sequence number differs */
+    assert_int_equal(rb.slot, stale.slot);
+    assert_ptr_equal(rb.data, stale.data);
+    assert_int_not_equal(rb.seq, stale.seq);
+    assert_int_equal(tp_store_put(&s, &stale), TP_ERR_INVALID_ARG);
+    tp_store_stats_t st;
+    assert_int_equal(tp_store_stats(&s, &st), TP_OK);
+    assert_int_equal(st.bad_puts, 1);
+    assert_int_equal(st.pins, 1);
+    assert_int_equal(tp_store_put(&s, &rb), TP_OK);
+    assert_int_equal(tp_store_clear(&s), TP_OK);
+    assert_int_equal(in_use(), 0);
+}
+
 /* ---- seeded random run against a reference model ---- */
 
 #define M_CAP 5
@@ -608,6 +639,7 @@ int main(void)
         cmocka_unit_test_setup(test_short_read_and_bad_data_refused, setup),
         cmocka_unit_test_setup(test_adopt, setup),
         cmocka_unit_test_setup(test_pins, setup),
+        cmocka_unit_test_setup(test_stale_ref_refused, setup),
         cmocka_unit_test_setup(test_random_against_model, setup),
         cmocka_unit_test_setup(test_counters_saturate, setup),
     };
