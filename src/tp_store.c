@@ -7,7 +7,8 @@
  *   S1  st.items <= capacity, and order[] holds exactly the LIVE slots, each once;
  *   S2  a DETACHED slot has pins > 0 (it is freed at its last pin);
  *   S3  st.pins is the sum of every slot's pins, <= max_pins;
- *   S4  st.detached counts the DETACHED slots; st.blocks = st.items + st.detached;
+ *   S4  st.detached counts the DETACHED slots (st.blocks, items + detached, is
+ *       derived when the statistics are read);
  *   S5  no two used slots share a block.
  * From S1-S3: used slots <= capacity + max_pins, so an add (which frees or
  * detaches one item when it replaces or evicts) always finds a free slot.
@@ -88,7 +89,6 @@ static void check_locked(const tp_store_t *s)
     }
     TP_CFG_ASSERT(live == s->st.items && s->st.items <= s->capacity);
     TP_CFG_ASSERT(detached == s->st.detached && pins == s->st.pins && pins <= s->max_pins);
-    TP_CFG_ASSERT(s->st.blocks == s->st.items + s->st.detached);
     (void)live;
     (void)detached;
     (void)pins;
@@ -133,12 +133,10 @@ static void unlink_locked(tp_store_t *s, uint32_t k)
     if (sl->pins > 0u) {
         sl->state = SLOT_DETACHED;
         s->st.detached++;
-        s->st.blocks = s->st.items + s->st.detached;
         return;
     }
     (void)TP_FREE(s->pool, sl->data);
     memset(sl, 0, sizeof *sl);
-    s->st.blocks = s->st.items + s->st.detached;
 }
 
 /* Insert a checked item. */
@@ -182,7 +180,6 @@ static tp_err_t add_locked(tp_store_t *s, const char *key, size_t klen, uint8_t 
     memset(sl->key + klen, 0, TP_CFG_STORE_KEY_LEN - klen);
     s->order[s->st.items] = (uint8_t)free_slot;
     s->st.items++;
-    s->st.blocks = s->st.items + s->st.detached;
     count_up(&s->st.adds);
     check_locked(s);
     return TP_OK;
@@ -310,7 +307,6 @@ tp_err_t tp_store_put(tp_store_t *s, tp_store_ref_t *ref)
             (void)TP_FREE(s->pool, sl->data);
             memset(sl, 0, sizeof *sl);
             s->st.detached--;
-            s->st.blocks = s->st.items + s->st.detached;
         }
         check_locked(s);
     }
@@ -417,5 +413,6 @@ tp_err_t tp_store_stats(tp_store_t *s, tp_store_stats_t *out)
     STORE_LOCK(s);
     *out = s->st;
     STORE_UNLOCK(s);
+    out->blocks = out->items + out->detached;
     return TP_OK;
 }

@@ -575,6 +575,7 @@ static void test_random_against_model(void **state)
             assert_int_equal(tp_store_stats(&s, &st), TP_OK);
             assert_int_equal(st.detached, (uint32_t)m.n_detached);
             assert_int_equal(st.pins, (uint32_t)m.pins);
+            assert_int_equal(st.blocks, (uint32_t)(m.n + m.n_detached));
             assert_int_equal(in_use(), (uint32_t)(m.n + m.n_detached + n_hog));
             for (int h = 0; h < M_PINS + 2; h++) {
                 if (held[h].held) {
