@@ -252,6 +252,27 @@ static int on_alloc(run_t *r, const ps_event_t *ev)
     return 0;
 }
 
+int ps_engine_heap(const ps_engine_cfg_t *cfg, ps_caps_opts_t *out, char *err, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    out->poison = cfg->heap.poison;
+    out->idf = cfg->heap.idf;
+    if (cfg->n_regions > PS_CAPS_MAX_REGIONS) {
+        snprintf(err, len, "at most %u heap regions", PS_CAPS_MAX_REGIONS);
+        return -1;
+    }
+    if (cfg->n_regions) {
+        out->n = cfg->n_regions;
+        memcpy(out->regions, cfg->regions, out->n * sizeof out->regions[0]);
+    } else {
+        out->n = 1;
+        out->regions[0].len = (uint32_t)(cfg->heap.arena_size ? cfg->heap.arena_size : PS_HEAP_DEFAULT_ARENA);
+        if (cfg->heap.arena_size > PS_HEAP_MAX_ARENA)
+            out->regions[0].len = 0; /* refused by ps_caps_validate / ps_caps_init */
+    }
+    return 0;
+}
+
 int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res, char *err, size_t len)
 {
     memset(res, 0, sizeof *res);
@@ -263,24 +284,9 @@ int ps_engine_run(const ps_engine_cfg_t *cfg, ps_source_t src, ps_result_t *res,
     r.interval = cfg->interval_ns ? cfg->interval_ns : NS_PER_HOUR;
     r.max_samples = cfg->max_samples ? cfg->max_samples : PS_ENGINE_MAX_SAMPLES;
 
-    /* The heap: the configured regions, or one region of heap.arena_size. */
     ps_caps_opts_t co;
-    memset(&co, 0, sizeof co);
-    co.poison = cfg->heap.poison;
-    co.idf = cfg->heap.idf;
-    if (cfg->n_regions > PS_CAPS_MAX_REGIONS) {
-        snprintf(err, len, "at most %u heap regions", PS_CAPS_MAX_REGIONS);
+    if (ps_engine_heap(cfg, &co, err, len))
         return -1;
-    }
-    if (cfg->n_regions) {
-        co.n = cfg->n_regions;
-        memcpy(co.regions, cfg->regions, co.n * sizeof co.regions[0]);
-    } else {
-        co.n = 1;
-        co.regions[0].len = (uint32_t)(cfg->heap.arena_size ? cfg->heap.arena_size : PS_HEAP_DEFAULT_ARENA);
-        if (cfg->heap.arena_size > PS_HEAP_MAX_ARENA)
-            co.regions[0].len = 0; /* refused below */
-    }
     size_t heap_bytes = ps_caps_mem_size(&co);
     void *heap_mem = heap_bytes ? aligned_alloc(8, (heap_bytes + 7u) & ~(size_t)7u) : NULL;
     size_t storage = cfg->heap_only ? 0 : tp_pool_storage_size(cfg->tiers, cfg->n_tiers);

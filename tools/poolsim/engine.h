@@ -35,6 +35,14 @@ typedef struct {
     void *progress_user;
 } ps_engine_cfg_t;
 
+/* The heap cfg describes, as heap_caps takes it: cfg->regions, or one region
+ * of heap.arena_size (PS_HEAP_DEFAULT_ARENA when 0), with the release and the
+ * poisoning. 0, or -1 with a message when there are more than
+ * PS_CAPS_MAX_REGIONS regions. Whether heap_caps can build it is
+ * ps_caps_validate's to say (an arena above PS_HEAP_MAX_ARENA gives a region
+ * of length 0, which it refuses). */
+int ps_engine_heap(const ps_engine_cfg_t *cfg, ps_caps_opts_t *out, char *err, size_t len);
+
 /* Size classes for failure counts, the seed's three tiers as boundaries. */
 enum { PS_BUCKET_256, PS_BUCKET_1K, PS_BUCKET_4K, PS_BUCKET_HUGE, PS_BUCKETS };
 unsigned ps_size_bucket(uint32_t size);

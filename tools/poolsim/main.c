@@ -342,17 +342,7 @@ static int check_heap(opts_t *op)
 {
     char err[256];
     ps_caps_opts_t co;
-    memset(&co, 0, sizeof co);
-    co.poison = op->eng.heap.poison;
-    co.idf = op->eng.heap.idf;
-    if (op->eng.n_regions) {
-        co.n = op->eng.n_regions;
-        memcpy(co.regions, op->eng.regions, co.n * sizeof co.regions[0]);
-    } else {
-        co.n = 1;
-        co.regions[0].len = op->arena ? op->arena : PS_HEAP_DEFAULT_ARENA;
-    }
-    if (ps_caps_validate(&co, err, sizeof err)) {
+    if (ps_engine_heap(&op->eng, &co, err, sizeof err) || ps_caps_validate(&co, err, sizeof err)) {
         fprintf(stderr, "poolsim %s: %s\n", op->cmd, err);
         return -1;
     }
@@ -965,21 +955,18 @@ static int cmd_sweep(opts_t *op)
 {
     char err[256], desc[1024];
     FILE *rep = report_stream(op);
-    if (op->levels.min > op->levels.max) {
-        /* 0 to 3/4 of the heap's bytes, rounded down to 16 KiB */
-        uint64_t total = 0;
-        for (size_t i = 0; i < op->eng.n_regions; i++)
-            total += op->eng.regions[i].len;
-        if (!op->eng.n_regions)
-            total = op->arena ? op->arena : PS_HEAP_DEFAULT_ARENA;
-        op->levels.min = 0;
-        op->levels.max = (uint32_t)((total * 3u / 4u) & ~(uint64_t)16383u);
+    if (op->levels.min > op->levels.max) { /* --levels not given */
+        ps_caps_opts_t heap;
+        if (ps_engine_heap(&op->eng, &heap, err, sizeof err)) {
+            fprintf(stderr, "poolsim sweep: %s\n", err);
+            return EXIT_USAGE;
+        }
+        op->levels = ps_sweep_default_levels(&heap);
     }
-    if (!op->level_step) {
-        uint32_t span = op->levels.max - op->levels.min;
-        op->level_step = span >= 16u * 1024u ? (span / 16u) & ~1023u : (span ? span : 1u);
-    }
-    const uint64_t levels = (uint64_t)(op->levels.max - op->levels.min) / op->level_step + 1u;
+    if (!op->level_step)
+        op->level_step = ps_sweep_default_step(op->levels);
+    ps_sweep_cfg_t sc = { op->wl, op->eng, op->levels, op->level_step };
+    const uint64_t levels = ps_sweep_levels(&sc);
     if (levels > PS_SWEEP_MAX_LEVELS) {
         fprintf(stderr,
                 "poolsim sweep: --levels %u:%u in steps of %u is %" PRIu64 " levels; at most %u "
@@ -990,7 +977,6 @@ static int cmd_sweep(opts_t *op)
     output_t csv;
     if (out_open(&csv, "sweep", "CSV", op->csv ? op->csv : "poolsim-sweep.csv"))
         return EXIT_INPUT;
-    ps_sweep_cfg_t sc = { op->wl, op->eng, op->levels, op->level_step };
     ps_workload_describe(&op->wl, desc, sizeof desc);
     ps_report_sweep_head(rep, &sc, desc);
     sweep_out_t o = { rep, csv.f, op->levels.max, op->eng.progress != NULL };

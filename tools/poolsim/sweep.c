@@ -4,6 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
+ps_range_t ps_sweep_default_levels(const ps_caps_opts_t *heap)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < heap->n; i++)
+        total += heap->regions[i].len;
+    ps_range_t levels = { 0, (uint32_t)((total * 3u / 4u) & ~(uint64_t)16383u) };
+    return levels;
+}
+
+uint32_t ps_sweep_default_step(ps_range_t levels)
+{
+    const uint32_t span = levels.max - levels.min;
+    return span >= 16u * 1024u ? (span / 16u) & ~1023u : (span ? span : 1u);
+}
 
 uint64_t ps_sweep_levels(const ps_sweep_cfg_t *cfg)
 {

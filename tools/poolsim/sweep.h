@@ -44,6 +44,15 @@ typedef enum {
 /* Levels the sweep visits: FROM, FROM + step, ... up to TO; 0 for a bad range or step. */
 uint64_t ps_sweep_levels(const ps_sweep_cfg_t *cfg);
 
+/* The levels when none are given: 0 to 3/4 of the bytes of the heap's
+ * regions, rounded down to 16 KiB (where the heap still has room for the
+ * workload itself at the lowest level and fails by the highest). */
+ps_range_t ps_sweep_default_levels(const ps_caps_opts_t *heap);
+
+/* The step when none is given: 1/16 of the levels' span rounded down to
+ * 1 KiB, so about 16 runs; a span under 16 KiB is one step (0 to 0: 1). */
+uint32_t ps_sweep_default_step(ps_range_t levels);
+
 /* Run every level (a fresh workload per level, one engine run each) and report
  * each through fn. A status, with a message in err for the two errors. */
 ps_sweep_status_t ps_sweep_run(const ps_sweep_cfg_t *cfg, ps_sweep_row_fn fn, void *user, char *err, size_t len);

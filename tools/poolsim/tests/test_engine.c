@@ -189,6 +189,39 @@ static void test_bad_config(void **state)
     ps_result_free(&res);
 }
 
+/* The heap an engine configuration describes: its regions, or one region of
+ * the arena (the default arena when 0), with the release and poisoning. */
+static void test_engine_heap(void **state)
+{
+    (void)state;
+    ps_engine_cfg_t cfg;
+    ps_caps_opts_t co;
+    char err[200];
+    memset(&cfg, 0, sizeof cfg);
+    cfg.heap.poison = PS_POISON_LIGHT;
+    cfg.heap.idf = (ps_idf_version_t){ 5, 0, 0 };
+    assert_int_equal(ps_engine_heap(&cfg, &co, err, sizeof err), 0);
+    assert_int_equal(co.n, 1);
+    assert_int_equal(co.regions[0].len, PS_HEAP_DEFAULT_ARENA);
+    assert_int_equal(co.poison, PS_POISON_LIGHT);
+    assert_int_equal(co.idf.major, 5);
+    assert_int_equal(co.idf.minor, 0);
+    cfg.heap.arena_size = 50000;
+    assert_int_equal(ps_engine_heap(&cfg, &co, err, sizeof err), 0);
+    assert_int_equal(co.regions[0].len, 50000);
+    cfg.heap.arena_size = (size_t)PS_HEAP_MAX_ARENA + 4u; /* a region the heap refuses, not a cut one */
+    assert_int_equal(ps_engine_heap(&cfg, &co, err, sizeof err), 0);
+    assert_int_equal(co.regions[0].len, 0);
+    assert_int_not_equal(ps_caps_validate(&co, err, sizeof err), 0);
+    cfg.n_regions = ps_caps_default_regions(cfg.regions); /* the regions win over the arena */
+    assert_int_equal(ps_engine_heap(&cfg, &co, err, sizeof err), 0);
+    assert_int_equal(co.n, cfg.n_regions);
+    assert_memory_equal(co.regions, cfg.regions, co.n * sizeof co.regions[0]);
+    cfg.n_regions = PS_CAPS_MAX_REGIONS + 1u;
+    assert_int_equal(ps_engine_heap(&cfg, &co, err, sizeof err), -1);
+    assert_non_null(strstr(err, "heap regions"));
+}
+
 /* Samples are in strictly increasing time, the last at the end of the run. */
 static void check_samples(const ps_result_t *res)
 {
@@ -278,7 +311,7 @@ int main(void)
         cmocka_unit_test(test_small_stream),   cmocka_unit_test(test_footprint_of_a_request_no_heap_serves),
         cmocka_unit_test(test_regions),        cmocka_unit_test(test_bad_config),
         cmocka_unit_test(test_clock_near_top), cmocka_unit_test(test_rows_bounded),
-        cmocka_unit_test(test_source_error),
+        cmocka_unit_test(test_source_error),   cmocka_unit_test(test_engine_heap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,6 +51,35 @@ static void test_levels(void **state)
     assert_int_equal(ps_sweep_levels(&c), 0);
 }
 
+/* Without --levels: 0 to 3/4 of all the regions' bytes, down to 16 KiB; without
+ * --step: 1/16 of the span, down to 1 KiB, or the whole span when it is short. */
+static void test_default_levels_and_step(void **state)
+{
+    (void)state;
+    ps_caps_opts_t heap;
+    memset(&heap, 0, sizeof heap);
+    heap.n = 1;
+    heap.regions[0].len = 167936; /* the seed's 164 KiB: 3/4 is 125952 */
+    ps_range_t l = ps_sweep_default_levels(&heap);
+    assert_int_equal(l.min, 0);
+    assert_int_equal(l.max, 114688);
+    assert_int_equal(ps_sweep_default_step(l), 7168);
+    heap.n = 2;
+    heap.regions[1].len = 32768; /* every region counts: 3/4 of 200704 is 150528 */
+    l = ps_sweep_default_levels(&heap);
+    assert_int_equal(l.max, 147456);
+    assert_int_equal(ps_sweep_default_step(l), 9216);
+    heap.n = 1;
+    heap.regions[0].len = 20000; /* 3/4 is under 16 KiB: nothing to sweep but 0 */
+    l = ps_sweep_default_levels(&heap);
+    assert_int_equal(l.max, 0);
+    assert_int_equal(ps_sweep_default_step(l), 1);
+    assert_int_equal(ps_sweep_default_step((ps_range_t){ 1000, 11000 }), 10000);
+    assert_int_equal(ps_sweep_default_step((ps_range_t){ 0, 20000 }), 1024);
+    assert_int_equal(ps_sweep_default_step((ps_range_t){ 0, 16383 }), 16383);
+    assert_int_equal(ps_sweep_default_step((ps_range_t){ 0, 16384 }), 1024);
+}
+
 typedef struct {
     ps_sweep_row_t rows[8];
     size_t n;
@@ -136,6 +165,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_default_levels_and_step),
         cmocka_unit_test(test_rows_match_direct_runs),
         cmocka_unit_test(test_errors_and_stop),
     };
