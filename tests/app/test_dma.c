@@ -80,6 +80,9 @@ static void test_init_errors(void **state)
     assert_int_equal(tp_dma_init(&set, raw, sizeof raw, 1, 0, 0), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_dma_init(&set, raw, sizeof raw, 1, 4, 2), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_dma_init(&set, raw, 8, 2, 8, 0), TP_ERR_INVALID_ARG); /* too small */
+    /* exactly TP_DMA_STORAGE_BYTES is enough, a byte less is not */
+    assert_int_equal(tp_dma_init(&set, raw, TP_DMA_STORAGE_BYTES(3, 100, 1) - 1u, 3, 100, 1), TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_dma_init(&set, raw, TP_DMA_STORAGE_BYTES(3, 100, 1), 3, 100, 1), TP_OK);
     assert_int_equal(tp_dma_init(&set, raw, sizeof raw, TP_CFG_DMA_MAX_BUFFERS, 4, 1), TP_OK);
     tp_dma_set_t zero;
     memset(&zero, 0, sizeof zero);
@@ -159,7 +162,7 @@ static void test_random_against_model(void **state)
         assert_int_equal(tp_dma_init(&set, mem, sizeof mem, count, 37, pairs), TP_OK);
         const size_t stride = TP_DMA_BUFFER_BYTES(37) * (pairs ? 2u : 1u);
         int owned[32] = { 0 };
-        uint32_t m_in_use = 0, m_foreign = 0, m_interior = 0, m_double = 0, m_exhausted = 0;
+        uint32_t m_in_use = 0, m_peak = 0, m_foreign = 0, m_interior = 0, m_double = 0, m_exhausted = 0;
         for (int step = 0; step < 500; step++) {
             const uint32_t op = tp_test_range(&rng, 0, 9);
             if (op < 4) {
@@ -178,6 +181,7 @@ static void test_random_against_model(void **state)
                     memset(b.tx, (int)want, 37);
                     owned[want] = 1;
                     m_in_use++;
+                    m_peak = m_in_use > m_peak ? m_in_use : m_peak;
                 }
             } else {
                 const uint32_t slot = tp_test_range(&rng, 0, count);
@@ -206,6 +210,7 @@ static void test_random_against_model(void **state)
             tp_dma_stats_t st;
             assert_int_equal(tp_dma_stats(&set, &st), TP_OK);
             assert_int_equal(st.in_use, m_in_use);
+            assert_int_equal(st.peak_in_use, m_peak);
             assert_int_equal(st.foreign, m_foreign);
             assert_int_equal(st.interior, m_interior);
             assert_int_equal(st.double_release, m_double);
