@@ -74,8 +74,9 @@ size_t tp_evline_format(char *buf, size_t size, const tp_evline_t *ev);
  * Recognise a header line ("tpev N", spaces or tabs around N).
  * @param line  the line, without its end
  * @param len   its bytes
- * @return N (1 .. TP_EVLINE_VERSION, or any higher number, which the caller
- *         should refuse), or 0 when the line is not a header
+ * @return N (1 .. TP_EVLINE_VERSION, or a higher number up to 65535, which
+ *         the caller should refuse), or 0 when the line is not a header (an N
+ *         above 65535 included)
  * @isr
  */
 unsigned tp_evline_header_version(const char *line, size_t len);

@@ -119,6 +119,29 @@ static void test_truncation(void **state)
     assert_int_equal(ev.task_len, 2);
     const char *why;
     assert_int_equal(tp_evline_parse("F 1 2 \"abcdef", 13, 2, &ev, got, 2, &why), TP_EVLINE_MALFORMED);
+
+    /* Every buffer size from too small to roomy, a bare and a quoted name: the
+     * line stays inside the buffer (the guard bytes after it untouched), ends
+     * with its '\n', and carries a prefix of the name. */
+    const char *const names[] = { "abcdef", "a \"b\" c" };
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t size = 1; size <= 40; size++) {
+            char buf[48];
+            memset(buf, 0x55, sizeof buf);
+            n = fmt(buf, size, 'F', 1, 2, 0, names[k]);
+            for (size_t i = size; i < sizeof buf; i++) {
+                assert_int_equal((unsigned char)buf[i], 0x55);
+            }
+            assert_int_equal(n, strlen(buf));
+            if (n == 0) {
+                continue;
+            }
+            assert_true(n < size);
+            assert_int_equal(buf[n - 1], '\n');
+            parse_back(buf, n, 2, &ev, got, sizeof got);
+            assert_memory_equal(got, names[k], ev.task_len);
+        }
+    }
 }
 
 static void expect_malformed(const char *line, unsigned version, const char *fragment)
@@ -186,6 +209,10 @@ static void test_header(void **state)
     assert_int_equal(tp_evline_header_version("tpev 0", 6), 0);
     assert_int_equal(tp_evline_header_version("tpev 2 x", 8), 0);
     assert_int_equal(tp_evline_header_version("tpevs 2", 7), 0);
+    /* a number too large to be a revision is no header, not its low bits */
+    assert_int_equal(tp_evline_header_version("tpev 65535", 10), 65535);
+    assert_int_equal(tp_evline_header_version("tpev 65536", 10), 0);
+    assert_int_equal(tp_evline_header_version("tpev 4294967297", 15), 0);
     assert_int_equal(tp_evline_header_version(TP_EVLINE_HEADER, TP_EVLINE_HEADER_LEN - 1), TP_EVLINE_VERSION);
 }
 
