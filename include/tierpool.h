@@ -522,7 +522,7 @@ void tp_pool_unlock(tp_pool_t *pool, tp_irqstate_t state);
 
 /**
  * @brief Initialise the default pool, as the seed specifies it: static storage
- * with the tiers of TP_CFG_DEFAULT_TIERS (256 x 64, 1024 x 24, 4096 x 12
+ * with the tiers of TP_CFG_DEFAULT_TIERS (tp_config.h: the seed's three tiers
  * unless overridden). A no-op once done.
  * @retval TP_OK initialised (or already was)
  * @retval TP_ERR_INVALID_ARG TP_CFG_DEFAULT_TIERS is a list tp_tiers_check refuses

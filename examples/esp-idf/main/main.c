@@ -76,7 +76,7 @@ void app_main(void)
         ESP_LOGW(TAG, "no persistent memory on this target: crash records are not kept");
     }
 
-    /* 2. The default pools (256 x 64, 1024 x 24, 4096 x 12 unless menuconfig says otherwise). */
+    /* 2. The default pool (TP_CFG_DEFAULT_TIERS: the seed's tiers unless menuconfig says otherwise). */
     const tp_err_t err = memory_pools_init();
     if (err != TP_OK) {
         ESP_LOGE(TAG, "memory_pools_init: %s", tp_strerror(err)); /* a bad TP_CFG_DEFAULT_TIERS */
