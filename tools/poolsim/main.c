@@ -136,7 +136,8 @@ static const opt_def_t options[] = {
       "one heap region of this length instead (167936 = the seed's 164 KiB)" },
     { "--poison", OPT_STR, O(poison_name), 0, 0, C_ENGINE | C_PLAN, "MODE",
       "heap poisoning: none, light or comprehensive (none)" },
-    { "--tiers", OPT_STR, O(tiers_text), 0, 0, C_ENGINE, "LIST", "pool tiers SIZExCOUNT,... (" PS_DEFAULT_TIERS ")" },
+    { "--tiers", OPT_STR, O(tiers_text), 0, 0, C_ENGINE, "LIST",
+      "pool tiers SIZExCOUNT,... (default, the library's default pool:" PS_DEFAULT_TIERS_TEXT ")" },
     { "--interval-min", OPT_U32, O(interval_min), 1, 525600, C_RUN | C_REPLAY, "N",
       "table/CSV row every N simulated minutes (run: 60; replay: 1/24 of the trace)" },
     { "--csv", OPT_STR, O(csv), 0, 0, C_ENGINE, "FILE", "CSV output (default poolsim.csv; - = stdout)" },
@@ -451,7 +452,9 @@ static int finish_args(opts_t *op)
         op->eng.n_regions = ps_caps_default_regions(op->eng.regions);
     }
     op->eng.heap.arena_size = op->arena;
-    if (ps_tiers_parse(op->tiers_text, op->eng.tiers, &op->eng.n_tiers, err, sizeof err)) {
+    if (!op->tiers_text) {
+        op->eng.n_tiers = ps_tiers_default(op->eng.tiers);
+    } else if (ps_tiers_parse(op->tiers_text, op->eng.tiers, &op->eng.n_tiers, err, sizeof err)) {
         fprintf(stderr, "poolsim %s: --tiers: %s\n", op->cmd, err);
         return -1;
     }
@@ -1016,7 +1019,6 @@ int main(int argc, char **argv)
     ps_workload_defaults(&op.wl);
     op.hours = 48;
     op.interval_min = 0; /* 0 = the command's default */
-    op.tiers_text = PS_DEFAULT_TIERS;
     ps_plan_defaults(&op.plan);
     op.levels.min = 1; /* min > max: --levels not given (the sweep derives them from the heap) */
     op.spread = SPREAD_AUTO;

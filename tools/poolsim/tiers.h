@@ -11,10 +11,14 @@
 
 #include "tierpool.h"
 
-/* The library's default pool (TP_CFG_DEFAULT_TIERS, tp_config.h: the seed's
- * tiers) as text; a string literal because the help text is built from it.
- * tests/test_tiers.c fails when the two differ. */
-#define PS_DEFAULT_TIERS "256x64,1024x24,4096x12"
+/* The library's default pool, TP_CFG_DEFAULT_TIERS (tp_config.h: the seed's
+ * tiers), into tiers; returns the count. poolsim's default --tiers. */
+size_t ps_tiers_default(tp_tier_t tiers[TP_CFG_MAX_TIERS]);
+
+/* The same for a help text, " 256x64 1024x24 4096x12": made from
+ * TP_CFG_DEFAULT_TIERS by the preprocessor, so never a copy of it. */
+#define PS_TIERS_WORD_(size, count) " " #size "x" #count
+#define PS_DEFAULT_TIERS_TEXT TP_CFG_DEFAULT_TIERS(PS_TIERS_WORD_)
 
 /*
  * Parse text into tiers (up to TP_CFG_MAX_TIERS). Returns 0, or -1 with a

@@ -112,7 +112,7 @@ static void replay_end(const ps_trace_t *t, uint32_t *live, uint64_t *live_bytes
     ps_engine_cfg_t c;
     memset(&c, 0, sizeof c);
     char err[200];
-    assert_int_equal(ps_tiers_parse(PS_DEFAULT_TIERS, c.tiers, &c.n_tiers, err, sizeof err), 0);
+    c.n_tiers = ps_tiers_default(c.tiers);
     ps_trace_cursor_t cur;
     ps_result_t res;
     assert_int_equal(ps_engine_run(&c, ps_source_trace(&cur, t), &res, err, sizeof err), 0);

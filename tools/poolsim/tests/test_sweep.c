@@ -19,13 +19,12 @@
 
 static void small_cfg(ps_sweep_cfg_t *c)
 {
-    char err[200];
     memset(c, 0, sizeof *c);
     ps_workload_defaults(&c->wl);
     c->wl.duration_ns = 600u * S; /* ten simulated minutes */
     c->wl.net = 0;                /* the application alone in the 48 KiB heap */
     c->eng.heap.arena_size = 48u * 1024u;
-    assert_int_equal(ps_tiers_parse(PS_DEFAULT_TIERS, c->eng.tiers, &c->eng.n_tiers, err, sizeof err), 0);
+    c->eng.n_tiers = ps_tiers_default(c->eng.tiers);
     c->levels.min = 0;
     c->levels.max = 40000;
     c->step = 20000;

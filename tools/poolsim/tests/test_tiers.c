@@ -17,35 +17,46 @@ static void test_parse_default(void **state)
     tp_tier_t t[TP_CFG_MAX_TIERS];
     size_t n = 0;
     char err[256], back[200];
-    assert_int_equal(ps_tiers_parse(PS_DEFAULT_TIERS, t, &n, err, sizeof err), 0);
+    const char *seed = "256x64,1024x24,4096x12";
+    assert_int_equal(ps_tiers_parse(seed, t, &n, err, sizeof err), 0);
     assert_int_equal(n, 3);
     assert_int_equal(t[0].block_size, 256);
     assert_int_equal(t[0].block_count, 64);
     assert_int_equal(t[2].block_size, 4096);
     assert_int_equal(t[2].block_count, 12);
     ps_tiers_format(t, n, back, sizeof back);
-    assert_string_equal(back, PS_DEFAULT_TIERS);
+    assert_string_equal(back, seed);
     assert_int_equal(ps_tiers_block_bytes(t, n), 64 * 256 + 24 * 1024 + 12 * 4096);
     assert_int_equal(ps_tiers_parse("12X1", t, &n, err, sizeof err), 0);
     assert_int_equal(n, 1);
 }
 
-/* PS_DEFAULT_TIERS is the library's TP_CFG_DEFAULT_TIERS, written as text. */
+/* poolsim's default is the library's default pool (TP_CFG_DEFAULT_TIERS), and
+ * its help text shows the same tiers. */
 static void test_default_is_the_librarys(void **state)
 {
     (void)state;
-#define X_TIER(size, count) { (size), (count) },
-    static const tp_tier_t library[] = { TP_CFG_DEFAULT_TIERS(X_TIER) };
-#undef X_TIER
-    tp_tier_t t[TP_CFG_MAX_TIERS];
-    size_t n = 0;
-    char err[256];
-    assert_int_equal(ps_tiers_parse(PS_DEFAULT_TIERS, t, &n, err, sizeof err), 0);
-    assert_int_equal(n, sizeof library / sizeof library[0]);
-    for (size_t i = 0; i < n; i++) {
-        assert_int_equal(t[i].block_size, library[i].block_size);
-        assert_int_equal(t[i].block_count, library[i].block_count);
+    tp_tier_t t[TP_CFG_MAX_TIERS], back[TP_CFG_MAX_TIERS];
+    const size_t n = ps_tiers_default(t);
+    assert_int_equal(tp_tiers_check(t, n, NULL), TP_OK);
+    tp_pool_t *pool = tp_default_pool();
+    assert_int_equal(memory_pools_init(), TP_OK);
+    assert_int_equal(tp_pool_tier_count(pool), n);
+    for (uint32_t i = 0; i < n; i++) {
+        tp_tier_usage_t u;
+        assert_int_equal(tp_pool_tier_usage(pool, i, &u), TP_OK);
+        assert_int_equal(t[i].block_size, u.block_size);
+        assert_int_equal(t[i].block_count, u.block_count);
     }
+    /* " 256x64 1024x24 4096x12" with commas is a --tiers list of the same tiers */
+    char text[200], err[256];
+    snprintf(text, sizeof text, "%s", &PS_DEFAULT_TIERS_TEXT[1]);
+    for (char *c = text; *c; c++)
+        *c = *c == ' ' ? ',' : *c;
+    size_t m = 0;
+    assert_int_equal(ps_tiers_parse(text, back, &m, err, sizeof err), 0);
+    assert_int_equal(m, n);
+    assert_memory_equal(back, t, n * sizeof t[0]);
 }
 
 /* fragment NULL: the text must parse (a limit case next to refused ones). */
