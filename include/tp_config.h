@@ -196,9 +196,10 @@
 /**
  * @def TP_CFG_PERSIST_BYTES
  * @brief Size of the persistent region the ports reserve for the crash record
- * and the stack guard's table (RTC_NOINIT on ESP-IDF, .noinit on bare metal;
- * default 1024, 256..4096, a multiple of 4). ESP-IDF: menuconfig
- * TP_PERSIST_BYTES.
+ * and the stack guard's table (RTC_NOINIT on ESP-IDF, .noinit on bare metal,
+ * a file on the host; default 1024, 256..4096, a multiple of 4). Both must
+ * fit: tp_crash.c stops the build when the crash and stack options make them
+ * larger. ESP-IDF: menuconfig TP_PERSIST_BYTES.
  */
 #ifndef TP_CFG_PERSIST_BYTES
 #define TP_CFG_PERSIST_BYTES 1024

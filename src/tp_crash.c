@@ -42,6 +42,13 @@ static uint32_t record_crc(const tp_crash_record_t *rec)
 
 _Static_assert(sizeof(tp_crash_record_t) % 4u == 0u, "crash record must be whole words");
 _Static_assert(sizeof(tp_stack_table_t) % 4u == 0u, "stack table must be whole words");
+/* Every port reserves TP_CFG_PERSIST_BYTES. Options each within their range
+ * can still add up to more (TP_CFG_CRASH_OPS=256 alone does): stop the build
+ * rather than leave a record that tp_crash_write refuses at run time. */
+_Static_assert(
+    sizeof(tp_stack_table_t) + sizeof(tp_crash_record_t) <= TP_CFG_PERSIST_BYTES,
+    "the stack table and the crash record do not fit TP_CFG_PERSIST_BYTES: raise it, or lower "
+    "TP_CFG_CRASH_OPS, TP_CFG_CRASH_POOLS, TP_CFG_CRASH_TIERS, TP_CFG_TASK_NAME_LEN or TP_CFG_STACK_PERSIST");
 
 /* ---- run-time state (plain RAM, not persistent) ---------------------------- */
 

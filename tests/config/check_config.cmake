@@ -97,6 +97,33 @@ foreach(case IN LISTS accepted)
         math(EXPR failures "${failures} + 1")
     endif()
 endforeach()
+# Values each within range that together overflow the persistent region: the
+# crash record's source stops the build naming TP_CFG_PERSIST_BYTES (a static
+# assertion; the preprocessor cannot see struct sizes), and fitting ones build.
+set(crash_src ${ROOT}/src/tp_crash.c)
+foreach(defs "-DTP_CFG_CRASH_OPS=256" "-DTP_CFG_CRASH_OPS=256,-DTP_CFG_PERSIST_BYTES=4096"
+             "-DTP_CFG_CRASH_POOLS=16,-DTP_CFG_CRASH_TIERS=32")
+    string(REPLACE "," ";" d "${defs}")
+    execute_process(COMMAND ${CC} -std=c11 -fsyntax-only -Werror -I${ROOT}/include ${d} ${crash_src}
+                    RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+    if(rc EQUAL 0)
+        message(SEND_ERROR "tp_crash.c accepted a record that overflows the persistent region: ${defs}")
+        math(EXPR failures "${failures} + 1")
+    elseif(NOT err MATCHES "TP_CFG_PERSIST_BYTES")
+        message(SEND_ERROR "tp_crash.c refused ${defs} without naming TP_CFG_PERSIST_BYTES\n${err}")
+        math(EXPR failures "${failures} + 1")
+    endif()
+endforeach()
+foreach(defs "" "-DTP_CFG_CRASH_OPS=200,-DTP_CFG_PERSIST_BYTES=4096" "-DTP_CFG_PERSIST_BYTES=1024")
+    string(REPLACE "," ";" d "${defs}")
+    execute_process(COMMAND ${CC} -std=c11 -fsyntax-only -Werror -I${ROOT}/include ${d} ${crash_src}
+                    RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+    if(NOT rc EQUAL 0)
+        message(SEND_ERROR "tp_crash.c refused a record that fits: '${defs}'\n${err}")
+        math(EXPR failures "${failures} + 1")
+    endif()
+endforeach()
+
 list(LENGTH refused n_refused)
 list(LENGTH accepted n_accepted)
 if(failures)

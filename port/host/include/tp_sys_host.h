@@ -15,14 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tp_config.h"
 #include "tp_sys.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** Bytes of the persistent region on the host. */
-#define TP_SYS_HOST_PERSIST_BYTES ((size_t)2048u)
+/** Bytes of the persistent region on the host: TP_CFG_PERSIST_BYTES, as on
+ *  every port, so the host tests see the targets' region. */
+#define TP_SYS_HOST_PERSIST_BYTES ((size_t)TP_CFG_PERSIST_BYTES)
 
 /**
  * A system heap for the host port: what tp_sys_heap_info, tp_sys_heap_free,
