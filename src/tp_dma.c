@@ -13,8 +13,8 @@
 
 #include <string.h>
 
-#define DMA_MAGIC 0x646d6131u /* "dma1" */
-#define SIZE_MAX_ (1u << 24)
+#define DMA_MAGIC 0x646d6131u          /* "dma1" */
+#define DMA_BUFFER_SIZE_MAX (1u << 24) /* tp_dma.h: size 1 .. 2^24 */
 
 /* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
  * so): a count that wrapped would read as a few events after billions. */
@@ -74,7 +74,7 @@ static void check_locked(const tp_dma_set_t *set)
 tp_err_t tp_dma_init(tp_dma_set_t *set, void *storage, size_t storage_size, uint32_t count, uint32_t size, int pairs)
 {
     if (set == NULL || storage == NULL || ((uintptr_t)storage % TP_CFG_DMA_ALIGN) != 0u || count == 0u ||
-        count > TP_CFG_DMA_MAX_BUFFERS || size == 0u || size > SIZE_MAX_ || (pairs != 0 && pairs != 1) ||
+        count > TP_CFG_DMA_MAX_BUFFERS || size == 0u || size > DMA_BUFFER_SIZE_MAX || (pairs != 0 && pairs != 1) ||
         storage_size < TP_DMA_STORAGE_BYTES(count, size, pairs)) {
         return TP_ERR_INVALID_ARG;
     }

@@ -80,6 +80,11 @@ static void test_init_errors(void **state)
     assert_int_equal(tp_dma_init(&set, raw, sizeof raw, 1, 0, 0), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_dma_init(&set, raw, sizeof raw, 1, 4, 2), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_dma_init(&set, raw, 8, 2, 8, 0), TP_ERR_INVALID_ARG); /* too small */
+    /* buffers of 1 .. 2^24 bytes (init only records the storage; nothing is
+     * acquired from this set, so the 16 MiB it is told of are never touched) */
+    assert_int_equal(tp_dma_init(&set, raw, TP_DMA_STORAGE_BYTES(1, (1u << 24) + 1u, 0), 1, (1u << 24) + 1u, 0),
+                     TP_ERR_INVALID_ARG);
+    assert_int_equal(tp_dma_init(&set, raw, TP_DMA_STORAGE_BYTES(1, 1u << 24, 0), 1, 1u << 24, 0), TP_OK);
     /* exactly TP_DMA_STORAGE_BYTES is enough, a byte less is not */
     assert_int_equal(tp_dma_init(&set, raw, TP_DMA_STORAGE_BYTES(3, 100, 1) - 1u, 3, 100, 1), TP_ERR_INVALID_ARG);
     assert_int_equal(tp_dma_init(&set, raw, TP_DMA_STORAGE_BYTES(3, 100, 1), 3, 100, 1), TP_OK);
