@@ -13,23 +13,10 @@
 
 #include <string.h>
 
+#include "tp_internal.h"
+
 #define DMA_MAGIC 0x646d6131u          /* "dma1" */
 #define DMA_BUFFER_SIZE_MAX (1u << 24) /* tp_dma.h: size 1 .. 2^24 */
-
-/* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
- * so): a count that wrapped would read as a few events after billions. */
-static void count_up(uint32_t *counter)
-{
-    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
-}
-
-#if TP_CFG_THREAD_SAFE
-#define SET_LOCK(s) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(s)->lock)
-#define SET_UNLOCK(s) TP_PORT_EXIT(&(s)->lock, irq_state_)
-#else
-#define SET_LOCK(s) ((void)(s))
-#define SET_UNLOCK(s) ((void)(s))
-#endif
 
 static int ready(const tp_dma_set_t *set)
 {
@@ -100,9 +87,9 @@ tp_err_t tp_dma_acquire(tp_dma_set_t *set, tp_dma_buf_t *out)
         return TP_ERR_INVALID_ARG;
     }
     uint32_t slot = UINT32_MAX;
-    SET_LOCK(set);
+    TP_SECTION_ENTER(set);
     if (set->free_mask == 0u) {
-        count_up(&set->st.exhausted);
+        tp__count_up(&set->st.exhausted);
     } else {
         slot = lowest_bit(set->free_mask);
         set->free_mask &= ~(1u << slot);
@@ -113,7 +100,7 @@ tp_err_t tp_dma_acquire(tp_dma_set_t *set, tp_dma_buf_t *out)
         }
         check_locked(set);
     }
-    SET_UNLOCK(set);
+    TP_SECTION_EXIT(set);
     if (slot == UINT32_MAX) {
         memset(out, 0, sizeof *out);
         return TP_ERR_NO_MEM;
@@ -145,13 +132,13 @@ tp_err_t tp_dma_release(tp_dma_set_t *set, const void *tx)
             err = TP_ERR_BAD_PTR;
         }
     }
-    SET_LOCK(set);
+    TP_SECTION_ENTER(set);
     if (err == TP_ERR_FOREIGN_PTR) {
-        count_up(&set->st.foreign);
+        tp__count_up(&set->st.foreign);
     } else if (err == TP_ERR_BAD_PTR) {
-        count_up(&set->st.interior);
+        tp__count_up(&set->st.interior);
     } else if ((set->free_mask & (1u << slot)) != 0u) {
-        count_up(&set->st.double_release);
+        tp__count_up(&set->st.double_release);
         err = TP_ERR_DOUBLE_FREE;
     } else {
         set->free_mask |= 1u << slot;
@@ -159,7 +146,7 @@ tp_err_t tp_dma_release(tp_dma_set_t *set, const void *tx)
         set->st.in_use--;
         check_locked(set);
     }
-    SET_UNLOCK(set);
+    TP_SECTION_EXIT(set);
     return err;
 }
 
@@ -168,8 +155,8 @@ tp_err_t tp_dma_stats(tp_dma_set_t *set, tp_dma_stats_t *out)
     if (!ready(set) || out == NULL) {
         return TP_ERR_INVALID_ARG;
     }
-    SET_LOCK(set);
+    TP_SECTION_ENTER(set);
     *out = set->st;
-    SET_UNLOCK(set);
+    TP_SECTION_EXIT(set);
     return TP_OK;
 }

@@ -14,19 +14,14 @@
 
 #include <string.h>
 
+#include "tp_internal.h"
+
 /* TP_ALLOC / TP_FREE: plain tp_alloc / tp_free unless the build tracks
  * allocations (TP_CFG_TRACKING=1), so a message block shows in the trace. */
 #include "../include/tp_track.h"
 
 #define FRAME_MAGIC 0x66726d31u /* "frm1" */
 #define LIMIT_MAX 0x7fffffffu
-
-/* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
- * so): a count that wrapped would read as a few events after billions. */
-static void count_up(uint32_t *counter)
-{
-    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
-}
 
 enum { ST_IDLE = 0, ST_OPEN = 1, ST_COMPLETE = 2 };
 
@@ -80,7 +75,7 @@ static int grow(tp_frame_t *f, uint32_t need)
     if (f->block != NULL) {
         memcpy(bigger, f->block, f->len);
         (void)TP_FREE(f->pool, f->block);
-        count_up(&f->moves);
+        tp__count_up(&f->moves);
     }
     f->block = bigger;
     f->cap = (uint32_t)tp_block_size(f->pool, bigger);
@@ -95,10 +90,10 @@ tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void 
     }
     if (f->state == ST_COMPLETE || (first && f->state == ST_OPEN) || (!first && f->state != ST_OPEN)) {
         if (f->state != ST_IDLE) {
-            count_up(&f->dropped);
+            tp__count_up(&f->dropped);
         }
         release(f);
-        count_up(&f->sequence);
+        tp__count_up(&f->sequence);
         return TP_FRAME_SEQUENCE;
     }
     if (first) {
@@ -112,13 +107,13 @@ tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void 
     const uint32_t room = f->limit - f->len;
     if (len > room || more > room - len) {
         release(f);
-        count_up(&f->too_big);
+        tp__count_up(&f->too_big);
         return TP_FRAME_TOO_BIG;
     }
     const uint32_t need = f->len + (uint32_t)len + (uint32_t)more;
     if (need > f->cap && grow(f, need) != 0) {
         release(f);
-        count_up(&f->no_mem);
+        tp__count_up(&f->no_mem);
         return TP_FRAME_NO_MEM;
     }
     if (len > 0u) {
@@ -127,7 +122,7 @@ tp_frame_status_t tp_frame_feed(tp_frame_t *f, tp_frame_type_t type, const void 
     }
     if (final) {
         f->state = ST_COMPLETE;
-        count_up(&f->messages);
+        tp__count_up(&f->messages);
         check_invariants(f);
         return TP_FRAME_COMPLETE;
     }
@@ -173,7 +168,7 @@ void tp_frame_reset(tp_frame_t *f)
         return;
     }
     if (f->state == ST_OPEN) {
-        count_up(&f->dropped);
+        tp__count_up(&f->dropped);
     }
     release(f);
 }

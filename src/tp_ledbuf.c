@@ -14,24 +14,11 @@
 
 #include <string.h>
 
+#include "tp_internal.h"
+
 #define LEDBUF_MAGIC 0x6c656431u /* "led1" */
 
-/* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
- * so): a count that wrapped would read as a few events after billions. */
-static void count_up(uint32_t *counter)
-{
-    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
-}
-
 enum { BACK_EMPTY = 0, BACK_RENDERING = 1, BACK_READY = 2 };
-
-#if TP_CFG_THREAD_SAFE
-#define LB_LOCK(lb) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(lb)->lock)
-#define LB_UNLOCK(lb) TP_PORT_EXIT(&(lb)->lock, irq_state_)
-#else
-#define LB_LOCK(lb) ((void)(lb))
-#define LB_UNLOCK(lb) ((void)(lb))
-#endif
 
 static int ready(const tp_ledbuf_t *lb)
 {
@@ -66,17 +53,17 @@ uint8_t *tp_ledbuf_render_begin(tp_ledbuf_t *lb)
         return NULL;
     }
     uint8_t *back = NULL;
-    LB_LOCK(lb);
+    TP_SECTION_ENTER(lb);
     if (lb->back_state == BACK_RENDERING) {
-        count_up(&lb->st.misuse);
+        tp__count_up(&lb->st.misuse);
     } else {
         if (lb->back_state == BACK_READY) {
-            count_up(&lb->st.dropped); /* no transfer took it: it is about to be rendered over */
+            tp__count_up(&lb->st.dropped); /* no transfer took it: it is about to be rendered over */
         }
         lb->back_state = BACK_RENDERING;
         back = lb->buf[lb->front ^ 1u];
     }
-    LB_UNLOCK(lb);
+    TP_SECTION_EXIT(lb);
     return back;
 }
 
@@ -86,15 +73,15 @@ tp_err_t tp_ledbuf_render_end(tp_ledbuf_t *lb)
         return TP_ERR_INVALID_ARG;
     }
     tp_err_t err = TP_OK;
-    LB_LOCK(lb);
+    TP_SECTION_ENTER(lb);
     if (lb->back_state != BACK_RENDERING) {
-        count_up(&lb->st.misuse);
+        tp__count_up(&lb->st.misuse);
         err = TP_ERR_INVALID_ARG;
     } else {
         lb->back_state = BACK_READY;
-        count_up(&lb->st.rendered);
+        tp__count_up(&lb->st.rendered);
     }
-    LB_UNLOCK(lb);
+    TP_SECTION_EXIT(lb);
     return err;
 }
 
@@ -104,21 +91,21 @@ const uint8_t *tp_ledbuf_tx_begin(tp_ledbuf_t *lb)
         return NULL;
     }
     const uint8_t *tx = NULL;
-    LB_LOCK(lb);
+    TP_SECTION_ENTER(lb);
     if (lb->tx_active) {
-        count_up(&lb->st.busy);
+        tp__count_up(&lb->st.busy);
     } else {
         if (lb->back_state == BACK_READY) {
             lb->front ^= 1u;
             lb->back_state = BACK_EMPTY;
-            count_up(&lb->st.shown);
+            tp__count_up(&lb->st.shown);
         } else {
-            count_up(&lb->st.repeated);
+            tp__count_up(&lb->st.repeated);
         }
         lb->tx_active = 1;
         tx = lb->buf[lb->front];
     }
-    LB_UNLOCK(lb);
+    TP_SECTION_EXIT(lb);
     return tx;
 }
 
@@ -128,14 +115,14 @@ tp_err_t tp_ledbuf_tx_done(tp_ledbuf_t *lb)
         return TP_ERR_INVALID_ARG;
     }
     tp_err_t err = TP_OK;
-    LB_LOCK(lb);
+    TP_SECTION_ENTER(lb);
     if (!lb->tx_active) {
-        count_up(&lb->st.misuse);
+        tp__count_up(&lb->st.misuse);
         err = TP_ERR_INVALID_ARG;
     } else {
         lb->tx_active = 0;
     }
-    LB_UNLOCK(lb);
+    TP_SECTION_EXIT(lb);
     return err;
 }
 
@@ -149,8 +136,8 @@ tp_err_t tp_ledbuf_stats(tp_ledbuf_t *lb, tp_ledbuf_stats_t *out)
     if (!ready(lb) || out == NULL) {
         return TP_ERR_INVALID_ARG;
     }
-    LB_LOCK(lb);
+    TP_SECTION_ENTER(lb);
     *out = lb->st;
-    LB_UNLOCK(lb);
+    TP_SECTION_EXIT(lb);
     return TP_OK;
 }

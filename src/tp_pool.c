@@ -34,6 +34,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "tp_internal.h"
+
 /*
  * The pool's critical section, through the port's macros (tp_port.h), which
  * its tp_port_config.h may give inline. POOL_TRY_ENTER takes the lock when
@@ -53,9 +55,8 @@
 #define POOL_ENTER(pool) ((void)(pool), (tp_irqstate_t)0u)
 #define POOL_EXIT(pool, state) ((void)(pool), (void)(state))
 #endif
-/* For the functions off the hot paths: the whole body under the lock. */
-#define POOL_LOCK(pool) const tp_irqstate_t irq_state_ = POOL_ENTER(pool)
-#define POOL_UNLOCK(pool) POOL_EXIT(pool, irq_state_)
+/* The functions off the hot paths take the whole body under the lock:
+ * TP_SECTION_ENTER / TP_SECTION_EXIT (tp_internal.h). */
 
 #if defined(__GNUC__) || defined(__clang__)
 #define TP_NOINLINE __attribute__((noinline))
@@ -67,14 +68,8 @@
 
 #define UINTPTR_BITS ((uint32_t)(sizeof(uintptr_t) * CHAR_BIT))
 
-/* Statistics counters of 32 bits stop at UINT32_MAX instead of wrapping
- * (tierpool.h says so). Only slow paths count, so the compare costs nothing
- * that the benchmark sees. */
-static inline void count_up(uint32_t *counter)
-{
-    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
-}
-
+/* Counters saturate (tp__count_up, tp_internal.h), and so do their sums.
+ * Only slow paths count, so the compare costs nothing the benchmark sees. */
 static inline uint32_t sat_add(uint32_t a, uint32_t b)
 {
     return a > UINT32_MAX - b ? UINT32_MAX : a + b;
@@ -400,7 +395,7 @@ static inline void *alloc_fallback(tp_pool_t *pool, size_t size, tp_tier_state_t
     if (best->fit_key == 0u) { /* size 0, above the largest tier, or no pool */
         if (pool_ok(pool)) {
             TP_CFG_ASSERT(best == &pool->tier[pool->n_tiers]); /* I4: the end mark */
-            count_up(size == 0u ? &pool->zero_requests : &pool->oversize_requests);
+            tp__count_up(size == 0u ? &pool->zero_requests : &pool->oversize_requests);
         }
     } else {
         tp_tier_state_t *t = best + 1;
@@ -408,10 +403,10 @@ static inline void *alloc_fallback(tp_pool_t *pool, size_t size, tp_tier_state_t
             t++;
         }
         if (t->fit_key != 0u) {
-            count_up(&best->fallbacks);
+            tp__count_up(&best->fallbacks);
             block = take_block(t, size);
         } else {
-            count_up(&best->failed);
+            tp__count_up(&best->failed);
         }
     }
     POOL_EXIT(pool, irq);
@@ -496,22 +491,22 @@ TP_COLD static tp_err_t free_slow(tp_pool_t *pool, const void *ptr)
         return TP_OK;
     }
     tp_err_t err;
-    POOL_LOCK(pool);
+    TP_SECTION_ENTER(pool);
     if (tier_containing(pool, (uintptr_t)ptr) != NULL) {
-        count_up(&pool->bad_frees);
+        tp__count_up(&pool->bad_frees);
         err = TP_ERR_BAD_PTR;
     } else {
-        count_up(&pool->foreign_frees);
+        tp__count_up(&pool->foreign_frees);
         err = TP_ERR_FOREIGN_PTR;
     }
-    POOL_UNLOCK(pool);
+    TP_SECTION_EXIT(pool);
     return err;
 }
 
 /* tp_free of a block that is already free: count it; releases the lock. */
 TP_COLD static tp_err_t free_double(tp_pool_t *pool, tp_irqstate_t irq)
 {
-    count_up(&pool->double_frees);
+    tp__count_up(&pool->double_frees);
     POOL_EXIT(pool, irq);
     return TP_ERR_DOUBLE_FREE;
 }
@@ -613,11 +608,11 @@ size_t tp_block_size(const tp_pool_t *pool, const void *ptr)
     const tp_tier_state_t *t = tier_containing(mutable_pool, (uintptr_t)ptr);
     if (t != NULL) {
         const uintptr_t i = block_index(t, (uintptr_t)ptr);
-        POOL_LOCK(mutable_pool);
+        TP_SECTION_ENTER(mutable_pool);
         if (i < t->block_count && t->link[i] == TP_LINK_LIVE) {
             size = t->block_size;
         }
-        POOL_UNLOCK(mutable_pool);
+        TP_SECTION_EXIT(mutable_pool);
     }
     return size;
 }
@@ -627,9 +622,9 @@ tp_err_t tp_pool_set_reserve(tp_pool_t *pool, size_t tier, uint32_t reserve)
     if (!pool_ok(pool) || tier >= pool->n_tiers || reserve > pool->tier[tier].block_count) {
         return TP_ERR_INVALID_ARG;
     }
-    POOL_LOCK(pool);
+    TP_SECTION_ENTER(pool);
     pool->tier[tier].reserve = reserve; /* I7: checked above */
-    POOL_UNLOCK(pool);
+    TP_SECTION_EXIT(pool);
     return TP_OK;
 }
 
@@ -639,7 +634,7 @@ tp_err_t tp_pool_get_stats(tp_pool_t *pool, tp_pool_stats_t *out)
         return TP_ERR_INVALID_ARG;
     }
     memset(out, 0, sizeof *out);
-    POOL_LOCK(pool);
+    TP_SECTION_ENTER(pool);
     const uint32_t n = pool->n_tiers;
     for (uint32_t i = 0; i < n; i++) {
         const tp_tier_state_t *t = &pool->tier[i];
@@ -662,7 +657,7 @@ tp_err_t tp_pool_get_stats(tp_pool_t *pool, tp_pool_stats_t *out)
     out->foreign_frees = pool->foreign_frees;
     out->bad_frees = pool->bad_frees;
     out->double_frees = pool->double_frees;
-    POOL_UNLOCK(pool);
+    TP_SECTION_EXIT(pool);
 
     out->n_tiers = n;
     out->failed = out->oversize_requests; /* the sums of saturating counters saturate too */
@@ -688,11 +683,11 @@ tp_err_t tp_pool_reset_peak(tp_pool_t *pool)
     if (!pool_ok(pool)) {
         return TP_ERR_INVALID_ARG;
     }
-    POOL_LOCK(pool);
+    TP_SECTION_ENTER(pool);
     for (uint32_t i = 0; i < pool->n_tiers; i++) {
         pool->tier[i].low_water = pool->tier[i].free_count; /* I3 holds: equal */
     }
-    POOL_UNLOCK(pool);
+    TP_SECTION_EXIT(pool);
     return TP_OK;
 }
 
@@ -702,7 +697,7 @@ size_t tp_pool_largest_allocatable(tp_pool_t *pool)
         return 0u;
     }
     size_t largest = 0u;
-    POOL_LOCK(pool);
+    TP_SECTION_ENTER(pool);
     for (uint32_t i = pool->n_tiers; i-- > 0u;) {
         const tp_tier_state_t *t = &pool->tier[i];
         if (t->free_count > t->reserve) {
@@ -710,7 +705,7 @@ size_t tp_pool_largest_allocatable(tp_pool_t *pool)
             break;
         }
     }
-    POOL_UNLOCK(pool);
+    TP_SECTION_EXIT(pool);
     return largest;
 }
 
@@ -840,9 +835,9 @@ tp_err_t tp_pool_check_tiers(tp_pool_t *pool, tp_check_fault_t *fault)
     if (!pool_ok(pool)) {
         return check_result(fault, TP_CHECK_NOT_INITIALISED, NO_INDEX, NO_INDEX);
     }
-    POOL_LOCK(pool);
+    TP_SECTION_ENTER(pool);
     const tp_err_t err = check_tiers(pool, fault);
-    POOL_UNLOCK(pool);
+    TP_SECTION_EXIT(pool);
     return err;
 }
 
@@ -851,12 +846,12 @@ tp_err_t tp_pool_check(tp_pool_t *pool, tp_check_fault_t *fault)
     if (!pool_ok(pool)) {
         return check_result(fault, TP_CHECK_NOT_INITIALISED, NO_INDEX, NO_INDEX);
     }
-    POOL_LOCK(pool);
+    TP_SECTION_ENTER(pool);
     tp_err_t err = check_tiers(pool, fault);
     for (uint32_t i = 0; i < pool->n_tiers && err == TP_OK; i++) {
         err = check_links(&pool->tier[i], i, fault);
     }
-    POOL_UNLOCK(pool);
+    TP_SECTION_EXIT(pool);
     return err;
 }
 

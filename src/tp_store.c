@@ -23,28 +23,15 @@
 
 #include <string.h>
 
+#include "tp_internal.h"
+
 /* TP_ALLOC / TP_FREE: plain tp_alloc / tp_free unless the build tracks
  * allocations (TP_CFG_TRACKING=1). */
 #include "../include/tp_track.h"
 
 #define STORE_MAGIC 0x73746f31u /* "sto1" */
 
-/* Statistics counters stop at UINT32_MAX instead of wrapping (the header says
- * so): a count that wrapped would read as a few events after billions. */
-static void count_up(uint32_t *counter)
-{
-    *counter += (*counter != UINT32_MAX) ? 1u : 0u;
-}
-
 enum { SLOT_FREE = 0, SLOT_LIVE = 1, SLOT_DETACHED = 2 };
-
-#if TP_CFG_THREAD_SAFE
-#define STORE_LOCK(s) tp_irqstate_t irq_state_ = TP_PORT_ENTER(&(s)->lock)
-#define STORE_UNLOCK(s) TP_PORT_EXIT(&(s)->lock, irq_state_)
-#else
-#define STORE_LOCK(s) ((void)(s))
-#define STORE_UNLOCK(s) ((void)(s))
-#endif
 
 static int ready(const tp_store_t *s)
 {
@@ -151,12 +138,12 @@ static tp_err_t add_locked(tp_store_t *s, const char *key, size_t klen, uint8_t 
     const uint32_t k = find_locked(s, key);
     if (k != UINT32_MAX) {
         unlink_locked(s, k);
-        count_up(&s->st.replaced);
+        tp__count_up(&s->st.replaced);
         res->replaced = 1;
     } else if (s->st.items == s->capacity) {
         memcpy(res->evicted_key, s->slot[s->order[0]].key, TP_CFG_STORE_KEY_LEN);
         unlink_locked(s, 0);
-        count_up(&s->st.evicted);
+        tp__count_up(&s->st.evicted);
         res->evicted = 1;
     }
     uint32_t free_slot = UINT32_MAX;
@@ -180,16 +167,16 @@ static tp_err_t add_locked(tp_store_t *s, const char *key, size_t klen, uint8_t 
     memset(sl->key + klen, 0, TP_CFG_STORE_KEY_LEN - klen);
     s->order[s->st.items] = (uint8_t)free_slot;
     s->st.items++;
-    count_up(&s->st.adds);
+    tp__count_up(&s->st.adds);
     check_locked(s);
     return TP_OK;
 }
 
 static void count_refused(tp_store_t *s)
 {
-    STORE_LOCK(s);
-    count_up(&s->st.refused);
-    STORE_UNLOCK(s);
+    TP_SECTION_ENTER(s);
+    tp__count_up(&s->st.refused);
+    TP_SECTION_EXIT(s);
 }
 
 static void clear_result(tp_store_result_t *res)
@@ -220,12 +207,12 @@ tp_err_t tp_store_adopt(tp_store_t *s, const char *key, void *block, size_t len,
     }
     tp_store_result_t local;
     memset(&local, 0, sizeof local);
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     const tp_err_t err = add_locked(s, key, klen, (uint8_t *)block, (uint32_t)len, &local);
     if (err != TP_OK) {
-        count_up(&s->st.refused);
+        tp__count_up(&s->st.refused);
     }
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     if (res != NULL) {
         *res = local;
     }
@@ -268,12 +255,12 @@ tp_err_t tp_store_get(tp_store_t *s, const char *key, tp_store_ref_t *ref)
         return TP_ERR_INVALID_ARG;
     }
     tp_err_t err = TP_OK;
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     const uint32_t k = find_locked(s, key);
     if (k == UINT32_MAX) {
         err = TP_ERR_NOT_FOUND;
     } else if (s->st.pins >= s->max_pins) {
-        count_up(&s->st.pin_refused);
+        tp__count_up(&s->st.pin_refused);
         err = TP_ERR_NO_MEM;
     } else {
         tp_store_slot_t *sl = &s->slot[s->order[k]];
@@ -285,7 +272,7 @@ tp_err_t tp_store_get(tp_store_t *s, const char *key, tp_store_ref_t *ref)
         ref->seq = sl->seq;
         check_locked(s);
     }
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     return err;
 }
 
@@ -295,10 +282,10 @@ tp_err_t tp_store_put(tp_store_t *s, tp_store_ref_t *ref)
         return TP_ERR_INVALID_ARG;
     }
     tp_err_t err = TP_OK;
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     tp_store_slot_t *sl = ref->slot < n_slots(s) ? &s->slot[ref->slot] : NULL;
     if (sl == NULL || sl->state == SLOT_FREE || sl->pins == 0u || sl->seq != ref->seq || sl->data != ref->data) {
-        count_up(&s->st.bad_puts);
+        tp__count_up(&s->st.bad_puts);
         err = TP_ERR_INVALID_ARG;
     } else {
         sl->pins--;
@@ -310,7 +297,7 @@ tp_err_t tp_store_put(tp_store_t *s, tp_store_ref_t *ref)
         }
         check_locked(s);
     }
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     if (err == TP_OK) {
         memset(ref, 0, sizeof *ref);
         ref->slot = UINT32_MAX;
@@ -324,16 +311,16 @@ tp_err_t tp_store_remove(tp_store_t *s, const char *key)
         return TP_ERR_INVALID_ARG;
     }
     tp_err_t err = TP_OK;
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     const uint32_t k = find_locked(s, key);
     if (k == UINT32_MAX) {
         err = TP_ERR_NOT_FOUND;
     } else {
         unlink_locked(s, k);
-        count_up(&s->st.removed);
+        tp__count_up(&s->st.removed);
         check_locked(s);
     }
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     return err;
 }
 
@@ -342,13 +329,13 @@ tp_err_t tp_store_clear(tp_store_t *s)
     if (!ready(s)) {
         return TP_ERR_INVALID_ARG;
     }
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     while (s->st.items > 0u) {
         unlink_locked(s, s->st.items - 1u);
-        count_up(&s->st.removed);
+        tp__count_up(&s->st.removed);
     }
     check_locked(s);
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     return TP_OK;
 }
 
@@ -357,9 +344,9 @@ uint32_t tp_store_count(tp_store_t *s)
     if (!ready(s)) {
         return 0;
     }
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     const uint32_t n = s->st.items;
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     return n;
 }
 
@@ -371,7 +358,7 @@ tp_err_t tp_store_key_at(tp_store_t *s, uint32_t index, char *key, size_t key_si
     char copy[TP_CFG_STORE_KEY_LEN];
     uint32_t item_len = 0;
     tp_err_t err = TP_OK;
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     if (index >= s->st.items) {
         err = TP_ERR_NOT_FOUND;
     } else {
@@ -379,7 +366,7 @@ tp_err_t tp_store_key_at(tp_store_t *s, uint32_t index, char *key, size_t key_si
         memcpy(copy, sl->key, sizeof copy);
         item_len = sl->len;
     }
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     if (err != TP_OK) {
         key[0] = '\0';
         return err;
@@ -399,9 +386,9 @@ int tp_store_contains(tp_store_t *s, const char *key)
     if (!ready(s) || key == NULL) {
         return 0;
     }
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     const int found = find_locked(s, key) != UINT32_MAX;
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     return found;
 }
 
@@ -410,9 +397,9 @@ tp_err_t tp_store_stats(tp_store_t *s, tp_store_stats_t *out)
     if (!ready(s) || out == NULL) {
         return TP_ERR_INVALID_ARG;
     }
-    STORE_LOCK(s);
+    TP_SECTION_ENTER(s);
     *out = s->st;
-    STORE_UNLOCK(s);
+    TP_SECTION_EXIT(s);
     out->blocks = out->items + out->detached;
     return TP_OK;
 }
