@@ -69,6 +69,24 @@ struct ps_heap {
     uint32_t free_blocks, used_blocks;
 };
 
+static const char *const poison_names[] = { "none", "light", "comprehensive" };
+
+int ps_poison_parse(const char *name, ps_poison_t *out)
+{
+    for (unsigned i = 0; name && i < sizeof poison_names / sizeof poison_names[0]; i++) {
+        if (strcmp(name, poison_names[i]) == 0) {
+            *out = (ps_poison_t)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *ps_poison_name(ps_poison_t mode)
+{
+    return (unsigned)mode < sizeof poison_names / sizeof poison_names[0] ? poison_names[mode] : "?";
+}
+
 /* ---- bit helpers (the O(1) of TLSF) ---- */
 
 static unsigned fls32(uint32_t x) /* index of the highest set bit; x != 0 */

@@ -50,6 +50,14 @@ extern "C" {
 
 typedef enum { PS_POISON_NONE = 0, PS_POISON_LIGHT, PS_POISON_COMPREHENSIVE } ps_poison_t;
 
+/* A poisoning mode by name, as ESP-IDF's menuconfig names them (Heap memory
+ * debugging: none, light, comprehensive): 0 with *out set, or -1 (*out
+ * untouched) for any other text. */
+int ps_poison_parse(const char *name, ps_poison_t *out);
+
+/* The name ps_poison_parse reads for a mode; "?" for a value not in ps_poison_t. */
+const char *ps_poison_name(ps_poison_t mode);
+
 /* The single region poolsim used before it knew regions: the seed's 164 KiB. */
 #define PS_HEAP_DEFAULT_ARENA (164u * 1024u)
 /* Region lengths the model takes at all (offsets fit 31 bits). Within them,

@@ -408,18 +408,10 @@ static int load_boot_log(opts_t *op)
 /* Values that need more than a range check. */
 static int finish_args(opts_t *op)
 {
-    if (op->poison_name) {
-        if (!strcmp(op->poison_name, "none"))
-            op->eng.heap.poison = PS_POISON_NONE;
-        else if (!strcmp(op->poison_name, "light"))
-            op->eng.heap.poison = PS_POISON_LIGHT;
-        else if (!strcmp(op->poison_name, "comprehensive"))
-            op->eng.heap.poison = PS_POISON_COMPREHENSIVE;
-        else {
-            fprintf(stderr, "poolsim %s: --poison: '%s' is not accepted; expected none, light or comprehensive\n",
-                    op->cmd, op->poison_name);
-            return -1;
-        }
+    if (op->poison_name && ps_poison_parse(op->poison_name, &op->eng.heap.poison)) {
+        fprintf(stderr, "poolsim %s: --poison: '%s' is not accepted; expected none, light or comprehensive\n", op->cmd,
+                op->poison_name);
+        return -1;
     }
     char err[256];
     if (op->idf_text) {

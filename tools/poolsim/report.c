@@ -83,12 +83,11 @@ void ps_report_heap(FILE *f, const ps_result_t *res, const ps_engine_cfg_t *cfg)
     char rel[16];
     ps_idf_heap_t r;
     const char *tlsf = ps_idf_heap(res->idf, &r) == 0 ? r.tlsf_commit : "?";
-    fprintf(f, "heap: ESP-IDF %s (tlsf %s)%s, %zu region%s, %" PRIu64 " B, %u B free when fresh; malloc() tries ",
-            ps_idf_format(res->idf, rel, sizeof rel), tlsf,
-            cfg->heap.poison == PS_POISON_LIGHT           ? ", light poisoning"
-            : cfg->heap.poison == PS_POISON_COMPREHENSIVE ? ", comprehensive poisoning"
-                                                          : "",
-            res->n_regions, res->n_regions == 1 ? "" : "s", res->heap_len_total, res->heap_initial_free);
+    const int poisoned = cfg->heap.poison != PS_POISON_NONE;
+    fprintf(f, "heap: ESP-IDF %s (tlsf %s)%s%s%s, %zu region%s, %" PRIu64 " B, %u B free when fresh; malloc() tries ",
+            ps_idf_format(res->idf, rel, sizeof rel), tlsf, poisoned ? ", " : "",
+            poisoned ? ps_poison_name(cfg->heap.poison) : "", poisoned ? " poisoning" : "", res->n_regions,
+            res->n_regions == 1 ? "" : "s", res->heap_len_total, res->heap_initial_free);
     for (size_t k = 0; k < res->n_regions; k++) {
         const ps_region_t *g = &res->regions[res->try_order[k]];
         fprintf(f, "%s%u B%s%s", k ? ", " : "", g->len, g->type[0] ? " " : "", g->type);

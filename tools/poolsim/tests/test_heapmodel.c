@@ -533,6 +533,26 @@ static void test_unaligned_length(void **state)
     assert_int_equal(ps_heap_check(h), 0);
 }
 
+/* --poison's names: each mode by its menuconfig name and back; nothing else. */
+static void test_poison_names(void **state)
+{
+    (void)state;
+    const ps_poison_t modes[] = { PS_POISON_NONE, PS_POISON_LIGHT, PS_POISON_COMPREHENSIVE };
+    for (size_t i = 0; i < 3; i++) {
+        ps_poison_t got = (ps_poison_t)99;
+        assert_int_equal(ps_poison_parse(ps_poison_name(modes[i]), &got), 0);
+        assert_int_equal(got, modes[i]);
+    }
+    assert_string_equal(ps_poison_name(PS_POISON_LIGHT), "light");
+    assert_string_equal(ps_poison_name((ps_poison_t)7), "?");
+    ps_poison_t keep = PS_POISON_LIGHT;
+    assert_int_equal(ps_poison_parse("heavy", &keep), -1);
+    assert_int_equal(ps_poison_parse("Light", &keep), -1);
+    assert_int_equal(ps_poison_parse("", &keep), -1);
+    assert_int_equal(ps_poison_parse(NULL, &keep), -1);
+    assert_int_equal(keep, PS_POISON_LIGHT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_stats_and_failures),
         cmocka_unit_test(test_bad_frees),
         cmocka_unit_test(test_unaligned_length),
+        cmocka_unit_test(test_poison_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
