@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""Every line of examples/esp-idf/sdkconfig.defaults takes effect on every ESP-IDF release the
-docs claim (5.0 to 5.5): an option ESP-IDF does not know is dropped without a word, and ESP-IDF
-5.0 spells the Wi-Fi options CONFIG_ESP32_WIFI_* where 5.1 and later say CONFIG_ESP_WIFI_*.
+"""Every line of every sdkconfig.defaults under examples/ (the ESP-IDF example's and the LED
+controller's) takes effect on every ESP-IDF release the docs claim (5.0 to 5.5): an option
+ESP-IDF does not know is dropped without a word, and ESP-IDF 5.0 spells the Wi-Fi options
+CONFIG_ESP32_WIFI_* where 5.1 and later say CONFIG_ESP_WIFI_*.
 
 For each release in tests/espidf/kconfig_names.txt (facts read from ESP-IDF's tags), each
 CONFIG_ option of the defaults must be defined by that release, or renamed by its
 sdkconfig.rename to one it defines (kconfgen applies the renames to sdkconfig.defaults too).
 The tierpool options must be in this repository's Kconfig. Then the check checks itself on
-both spellings: the file rewritten in the 5.1+ spelling (CONFIG_ESP_WIFI_*) must be refused for
+both spellings: the ESP-IDF example's file (the one with Wi-Fi options) rewritten in the 5.1+ spelling (CONFIG_ESP_WIFI_*) must be refused for
 5.0 and accepted for 5.1 and later.
 Exits 1 on any finding."""
 import pathlib
@@ -17,7 +18,9 @@ import sys
 import kconfiglib
 
 root = pathlib.Path(__file__).resolve().parent.parent
-defaults_path = root / "examples/esp-idf/sdkconfig.defaults"
+# The first one sets Wi-Fi options and carries the self-check below.
+defaults_paths = [root / "examples/esp-idf/sdkconfig.defaults",
+                  root / "examples/led-controller/esp-idf/sdkconfig.defaults"]
 
 defined, renamed = {}, {}
 for line in (root / "tests/espidf/kconfig_names.txt").read_text().splitlines():
@@ -59,8 +62,17 @@ def findings(text):
     return out
 
 
-text = defaults_path.read_text()
-problems = [p for _, p in findings(text)]
+problems = []
+unlisted = sorted(set(root.glob("examples/**/sdkconfig.defaults")) - set(defaults_paths))
+for path in unlisted:
+    problems.append("%s is not checked: add it to defaults_paths" % path.relative_to(root))
+counts = []
+for path in defaults_paths:
+    file_text = path.read_text()
+    problems += ["%s: %s" % (path.relative_to(root), p) for _, p in findings(file_text)]
+    counts.append("%s %d" % (path.relative_to(root),
+                             sum(1 for line in file_text.splitlines() if re.match(r"\s*CONFIG_", line))))
+text = defaults_paths[0].read_text()
 
 # Both spellings: the 5.1+ names must be caught for 5.0 (and only there).
 new_spelling = text.replace("CONFIG_ESP32_WIFI_", "CONFIG_ESP_WIFI_")
@@ -78,6 +90,5 @@ else:
 if problems:
     print("\n".join(problems))
     sys.exit(1)
-n = sum(1 for line in text.splitlines() if re.match(r"\s*CONFIG_", line))
-print("sdkconfig.defaults: %d options take effect on ESP-IDF %s (5.0 spelling, renamed by "
-      "sdkconfig.rename from 5.1); the 5.1+ spelling is caught for 5.0" % (n, ", ".join(releases)))
+print("sdkconfig.defaults (%s options) take effect on ESP-IDF %s (5.0 spelling, renamed by "
+      "sdkconfig.rename from 5.1); the 5.1+ spelling is caught for 5.0" % (", ".join(counts), ", ".join(releases)))
