@@ -118,8 +118,14 @@ static tp_err_t f_write(void *ctx, const char *name, const void *data, size_t le
     }
     const size_t n = fwrite(data, 1, len, f);
     const int closed = fclose(f);
-    (void)unlink(path); /* SPIFFS's rename does not replace an existing file */
-    if (n != len || closed != 0 || rename(tmp, path) != 0) {
+    if (n != len || closed != 0) { /* a full SPIFFS: the old file stays */
+        (void)unlink(tmp);
+        return TP_ERR_IO;
+    }
+    /* SPIFFS's rename does not replace an existing file: the old one goes
+     * only once the new one is written whole. */
+    (void)unlink(path);
+    if (rename(tmp, path) != 0) {
         (void)unlink(tmp);
         return TP_ERR_IO;
     }
