@@ -1,18 +1,7 @@
 # poolsim's exit codes and messages: 0 done, 1 input error, 2 usage error.
 # Run as: cmake -DPOOLSIM=path -DWORKDIR=dir -P cli.cmake
 
-function(expect code fragment)
-    execute_process(COMMAND ${POOLSIM} ${ARGN}
-        WORKING_DIRECTORY ${WORKDIR}
-        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-    if(NOT rc EQUAL code)
-        message(FATAL_ERROR "poolsim ${ARGN}: exit ${rc}, expected ${code}\nstdout: ${out}\nstderr: ${err}")
-    endif()
-    string(FIND "${out}${err}" "${fragment}" at)
-    if(at EQUAL -1)
-        message(FATAL_ERROR "poolsim ${ARGN}: output lacks '${fragment}'\nstdout: ${out}\nstderr: ${err}")
-    endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/expect.cmake)
 
 # help
 expect(0 "commands:" --help)

@@ -2,18 +2,7 @@
 # --boot-log, --arena and what each refuses (exit 2 for usage, 1 for an
 # unreadable input). Run as: cmake -DPOOLSIM=path -DWORKDIR=dir -DDATA=tests/data -P cli_heap.cmake
 
-function(expect code fragment)
-    execute_process(COMMAND ${POOLSIM} ${ARGN}
-        WORKING_DIRECTORY ${WORKDIR}
-        RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-    if(NOT rc EQUAL code)
-        message(FATAL_ERROR "poolsim ${ARGN}: exit ${rc}, expected ${code}\nstdout: ${out}\nstderr: ${err}")
-    endif()
-    string(FIND "${out}${err}" "${fragment}" at)
-    if(at EQUAL -1)
-        message(FATAL_ERROR "poolsim ${ARGN}: output lacks '${fragment}'\nstdout: ${out}\nstderr: ${err}")
-    endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/expect.cmake)
 
 set(csv --csv ${WORKDIR}/cli-heap.csv)
 # most runs need neither the spread nor the network component: they test the heap's setup
