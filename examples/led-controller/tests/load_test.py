@@ -27,9 +27,7 @@ import asyncio
 import json
 import os
 import random
-import shutil
 import signal
-import subprocess
 import sys
 import time
 import urllib.request
@@ -39,20 +37,12 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import ledpattern  # noqa: E402
+from ledserver import Failure, check, scratch_patterns, start  # noqa: E402
 
 LIMIT = 4096
 STORE_CAPACITY = 8
 TIMEOUT = 20.0  # any single reply
 DEADLINE = 90.0  # the whole load phase
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
 
 
 class Stats:
@@ -442,20 +432,10 @@ def main():
         scale = int(args[args.index("--scale") + 1])
     with_peak = "--no-peak" not in args  # only to show what a plan without it misses
     seed = int(os.environ.get("LOAD_SEED", "12"))
-    shutil.rmtree(work, ignore_errors=True)
-    pdir = work / "patterns"
-    pdir.mkdir(parents=True)
-    for p in patterns.glob("*.ledp"):
-        shutil.copy(p, pdir)
-    cmd = [server, "--port", "0", "--patterns", str(pdir)]
-    if trace:
-        cmd += ["--trace", trace]
+    pdir = scratch_patterns(patterns, work)
     t_start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, port = start(server, pdir, *(["--trace", trace] if trace else []))
     try:
-        line = proc.stdout.readline()
-        check(line.startswith("listening on 127.0.0.1:"), f"server did not start: {line!r}")
-        port = int(line.strip().rsplit(":", 1)[1])
         stats, load_s, base, _ = asyncio.run(run(port, scale, seed, with_peak))
         got = asyncio.run(restore_and_compare(port, patterns, base))
         print(f"load: {stats.sent} messages, {stats.replies} replies, {stats.closes_1009} closes "

@@ -35,17 +35,9 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import ledpattern  # noqa: E402
+from ledserver import Failure, check, scratch_patterns, start  # noqa: E402
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome"]
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
 
 
 def health(port):
@@ -125,17 +117,8 @@ def main():
         print(__doc__)
         return 2
     server, patterns, work = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    shutil.rmtree(work, ignore_errors=True)
-    pdir = work / "patterns"
-    pdir.mkdir(parents=True)
-    for p in patterns.glob("*.ledp"):
-        shutil.copy(p, pdir)
-    proc = subprocess.Popen([server, "--port", "0", "--patterns", str(pdir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, port = start(server, scratch_patterns(patterns, work))
     try:
-        line = proc.stdout.readline()
-        check(line.startswith("listening on 127.0.0.1:"), f"server did not start: {line!r}")
-        port = int(line.strip().rsplit(":", 1)[1])
         url = f"http://127.0.0.1:{port}/"
         asyncio.run(traffic(port, patterns))
         time.sleep(1.5)  # idle: the renderer released the pattern, a health poll ran

@@ -10,32 +10,18 @@ the server says it is not.
    0 as if the trace were there; it exits 1 and says the trace is incomplete.
 """
 import asyncio
-import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
 import websockets
 
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
+from ledserver import Failure, check, scratch_patterns, start
 
 
 def run(server, pdir, trace):
-    proc = subprocess.Popen([server, "--port", "0", "--patterns", str(pdir), "--trace", trace],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, port = start(server, pdir, "--trace", trace)
     try:
-        line = proc.stdout.readline()
-        check(line.startswith("listening on 127.0.0.1:"), f"server did not start: {line!r}")
-        port = int(line.strip().rsplit(":", 1)[1])
-
         async def talk():
             async with websockets.connect(f"ws://127.0.0.1:{port}/ws") as ws:
                 await ws.send("status")
@@ -56,11 +42,7 @@ def main():
         print(__doc__)
         return 2
     server, patterns, work = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    shutil.rmtree(work, ignore_errors=True)
-    pdir = work / "patterns"
-    pdir.mkdir(parents=True)
-    for p in patterns.glob("*.ledp"):
-        shutil.copy(p, pdir)
+    pdir = scratch_patterns(patterns, work)
     n = len(list(pdir.glob("*.ledp")))
 
     rc, out, err = run(server, pdir, str(work / "ok.tpev"))
