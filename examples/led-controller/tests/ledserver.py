@@ -3,6 +3,7 @@ copy of the sample patterns (uploads and deletes write there, never into the
 repository), and the server started on a port the system picks."""
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 
@@ -36,3 +37,12 @@ def start(server, pdir, *extra):
         _, err = proc.communicate()
         raise Failure(f"server did not start: {line!r} {err[-1000:]}")
     return proc, int(line.strip().rsplit(":", 1)[1])
+
+
+def run_test(main):
+    """Exits with MAIN's return code, or with 1 after 'FAIL: why' when a check failed."""
+    try:
+        sys.exit(main())
+    except Failure as e:
+        print(f"FAIL: {e}", file=sys.stderr)
+        sys.exit(1)

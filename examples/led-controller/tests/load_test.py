@@ -37,7 +37,7 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import ledpattern  # noqa: E402
-from ledserver import Failure, check, scratch_patterns, start  # noqa: E402
+from ledserver import Failure, check, run_test, scratch_patterns, start  # noqa: E402
 
 LIMIT = 4096
 STORE_CAPACITY = 8
@@ -463,8 +463,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Failure as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        sys.exit(1)
+    run_test(main)

@@ -35,7 +35,7 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import ledpattern  # noqa: E402
-from ledserver import Failure, check, scratch_patterns, start  # noqa: E402
+from ledserver import check, run_test, scratch_patterns, start  # noqa: E402
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome"]
 
@@ -191,8 +191,4 @@ def compare_moment(seen, h1, h2):
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Failure as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        sys.exit(1)
+    run_test(main)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import websockets
 
-from ledserver import Failure, check, scratch_patterns, start
+from ledserver import check, run_test, scratch_patterns, start
 
 
 def run(server, pdir, trace):
@@ -62,8 +62,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Failure as e:
-        print(f"FAIL: {e}", file=sys.stderr)
-        sys.exit(1)
+    run_test(main)
